@@ -1,0 +1,53 @@
+# newsprism — every target installs what it needs into .venv itself.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+DB ?= out/demo.db
+
+.PHONY: demo test lint typecheck unit bench eval lock clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip>=24"
+
+# Runtime dependencies, pinned in requirements.lock; re-run when the lock or pyproject changes.
+$(VENV)/.runtime-installed: $(PY) requirements.lock pyproject.toml
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.runtime-installed requirements-dev.lock
+	$(PY) -m pip install --quiet -r requirements-dev.lock
+	touch $@
+
+demo: $(VENV)/.runtime-installed
+	@mkdir -p out
+	@rm -f $(DB) $(DB)-wal $(DB)-shm
+	$(BIN)/newsprism ingest examples/ --db $(DB)
+	$(BIN)/newsprism articles --db $(DB)
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+
+unit: $(VENV)/.dev-installed
+	$(BIN)/pytest -q
+
+test: lint unit
+
+bench: $(VENV)/.dev-installed
+	$(PY) benchmarks/run_all.py
+
+# Re-pin: resolve the dependencies of pyproject.toml in a scratch venv and write both locks.
+lock:
+	rm -rf /tmp/newsprism-lock && $(PYTHON) -m venv /tmp/newsprism-lock
+	/tmp/newsprism-lock/bin/pip install --quiet --upgrade "pip>=24"
+	/tmp/newsprism-lock/bin/pip install --quiet -e .
+	/tmp/newsprism-lock/bin/pip freeze --exclude-editable | grep -v '^-e' > requirements.lock
+	/tmp/newsprism-lock/bin/pip install --quiet -e '.[dev]'
+	/tmp/newsprism-lock/bin/pip freeze --exclude-editable | grep -v '^-e' | grep -vxFf requirements.lock > requirements-dev.lock
+
+clean:
+	rm -rf $(VENV) out .mypy_cache .pytest_cache .ruff_cache

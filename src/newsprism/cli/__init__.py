@@ -1,0 +1,101 @@
+"""The ``newsprism`` command: a thin shell over the library.
+
+Each command parses its options, calls one library function, prints the result, and maps
+errors to a one-line message. Exit codes: 0 all good, 1 some records failed, 2 nothing could be
+done (bad usage, unreadable store, bad config).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from newsprism import __version__
+from newsprism.config import Settings, load_settings, setting_help
+from newsprism.errors import NewsprismError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_OK, EXIT_PARTIAL, EXIT_ERROR = 0, 1, 2
+
+
+def db_option(func: F) -> F:
+    return click.option(
+        "--db", default=None, help="Store file (default: newsprism.db, or NEWSPRISM_DB)."
+    )(func)
+
+
+def format_option(*choices: str) -> Callable[[F], F]:
+    def wrap(func: F) -> F:
+        return click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(list(choices)),
+            default=choices[0],
+            show_default=True,
+            help="Output format.",
+        )(func)
+
+    return wrap
+
+
+class Context:
+    def __init__(self, config_file: str | None, verbose: int) -> None:
+        self.config_file = config_file
+        self.verbose = verbose
+
+    def settings(self, **overrides: Any) -> Settings:
+        return load_settings(self.config_file, overrides)
+
+
+def fail(message: str, code: int = EXIT_ERROR) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="newsprism")
+@click.option("--config", "config_file", default=None, help="Config file (TOML).")
+@click.option("-v", "--verbose", count=True, help="Log more (-v info, -vv debug).")
+@click.pass_context
+def main(ctx: click.Context, config_file: str | None, verbose: int) -> None:
+    """newsprism: one news story through every outlet that reported it."""
+    level = logging.WARNING - 10 * min(verbose, 2)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    if verbose == 0:
+        logging.getLogger().setLevel(logging.ERROR)
+    ctx.obj = Context(config_file, verbose)
+
+
+@main.group("config")
+def config_group() -> None:
+    """Settings."""
+
+
+@config_group.command("show")
+@click.pass_obj
+def config_show(obj: Context) -> None:
+    """Print the effective settings with their help."""
+    try:
+        settings = obj.settings()
+    except NewsprismError as exc:
+        fail(str(exc))
+    helps = setting_help()
+    for name, value in settings.as_dict().items():
+        click.echo(f"{name} = {value!r}    # {helps[name]}")
+
+
+def _register_commands() -> None:
+    from newsprism.cli import articles, ingest
+
+    main.add_command(ingest.ingest_command)
+    main.add_command(articles.articles_command)
+    main.add_command(articles.search_command)
+    main.add_command(articles.show_article_command)
+
+
+_register_commands()

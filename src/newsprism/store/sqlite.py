@@ -1,0 +1,422 @@
+"""The embedded store: one SQLite file, WAL, named migrations, FTS5, one transaction per batch."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import re
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from newsprism.errors import StoreError
+from newsprism.models import Article, ArticleAnalysis, Story, StoryEvent
+from newsprism.serialize import (
+    analysis_from_dict,
+    analysis_to_dict,
+    article_from_dict,
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class StoredItem:
+    """Everything ingest writes for one article, stored together or not at all."""
+
+    article: Article
+    analysis: ArticleAnalysis | None = None
+    features: bytes | None = None
+    features_version: str | None = None
+
+
+@dataclass(slots=True)
+class StoryUpdate:
+    """Story membership changes of one batch: written in the batch's transaction."""
+
+    assignments: Mapping[str, str] = field(default_factory=dict)
+    """article id → story id (only the articles whose story changed)."""
+    origins: Mapping[str, str] = field(default_factory=dict)
+    """article id → origin id."""
+    events: Sequence[StoryEvent] = ()
+
+
+@dataclass(slots=True)
+class BatchResult:
+    new: list[str] = field(default_factory=list)
+    duplicate: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True, frozen=True)
+class SearchHit:
+    article_id: str
+    title: str | None
+    outlet: str | None
+    published: str | None
+    snippet: str
+    score: float
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def migrations() -> list[tuple[str, str]]:
+    """The packaged migrations, in name order: ``[(name, sql)]``."""
+    folder = resources.files("newsprism.store") / "migrations"
+    found = [
+        (item.name.removesuffix(".sql"), item.read_text(encoding="utf-8"))
+        for item in folder.iterdir()
+        if item.name.endswith(".sql")
+    ]
+    return sorted(found)
+
+
+class SQLiteStore:
+    """A newsprism store in one SQLite file. One writer at a time, many readers (WAL)."""
+
+    engine = "sqlite"
+
+    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
+        self.path = Path(path)
+        self.read_only = read_only
+        try:
+            if read_only:
+                uri = f"file:{self.path}?mode=ro"
+                self.conn = sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None)
+            else:
+                if self.path.parent and not self.path.parent.exists():
+                    self.path.parent.mkdir(parents=True, exist_ok=True)
+                self.conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            self.conn.execute("PRAGMA busy_timeout = 30000")
+            if not read_only:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                self.conn.execute("PRAGMA synchronous = NORMAL")
+                self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: cannot open store ({exc})") from exc
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> SQLiteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _migrate(self) -> None:
+        self.conn.execute(
+            "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+        )
+        done = {row[0] for row in self.conn.execute("SELECT name FROM _migrations")}
+        for name, sql in migrations():
+            if name in done:
+                continue
+            log.info("applying migration %s to %s", name, self.path)
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+                for statement in _split_sql(sql):
+                    self.conn.execute(statement)
+                self.conn.execute(
+                    "INSERT INTO _migrations (name, applied_at) VALUES (?, ?)", (name, _now())
+                )
+                self.conn.execute("COMMIT")
+            except sqlite3.DatabaseError as exc:
+                self.conn.execute("ROLLBACK")
+                raise StoreError(f"{self.path}: migration {name} failed ({exc})") from exc
+
+    def applied_migrations(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT name FROM _migrations ORDER BY name")]
+
+    # ------------------------------------------------------------------ writing
+
+    def write_batch(
+        self, items: Sequence[StoredItem], stories: StoryUpdate | None = None
+    ) -> BatchResult:
+        """Store a batch in one transaction: all of it, or (on any error) none of it."""
+        result = BatchResult()
+        if self.read_only:
+            raise StoreError(f"{self.path}: store opened read-only")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            for item in items:
+                if self._insert_article(item.article):
+                    result.new.append(item.article.id)
+                else:
+                    result.duplicate.append(item.article.id)
+                if item.analysis is not None:
+                    self._put_analysis(item.analysis)
+                if item.features is not None:
+                    self.conn.execute(
+                        "INSERT OR REPLACE INTO article_features (article_id, version, data) "
+                        "VALUES (?, ?, ?)",
+                        (item.article.id, item.features_version or "", item.features),
+                    )
+            if stories is not None:
+                self._apply_stories(stories)
+            self.conn.execute("COMMIT")
+        except (sqlite3.DatabaseError, ValueError) as exc:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise StoreError(f"{self.path}: batch not stored ({exc})") from exc
+        return result
+
+    def _insert_article(self, a: Article) -> bool:
+        dl = a.dateline
+        cur = self.conn.execute(
+            """INSERT OR IGNORE INTO articles (
+                id, title, outlet, url, author, published, published_source,
+                dateline_text, dateline_place, dateline_agency, language, language_score,
+                body, source_text, source_path, source_reader, source_locator, source_url,
+                headings, removed, flags, metadata, ingested_at
+            ) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+            (
+                a.id, a.title, a.outlet, a.url, a.author, a.published, a.published_source,
+                dl.text if dl else None, dl.place if dl else None, dl.agency if dl else None,
+                a.language, a.language_score, a.body, a.source_text,
+                a.provenance.path, a.provenance.reader, a.provenance.locator, a.provenance.url,
+                _json([_asdict(h) for h in a.headings]),
+                _json([_asdict(r) for r in a.removed]),
+                _json([_asdict(f) for f in a.flags]),
+                _json(a.metadata), _now(),
+            ),
+        )  # fmt: skip
+        return cur.rowcount == 1
+
+    def _put_analysis(self, analysis: ArticleAnalysis) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO analyses (article_id, analyzer, data) VALUES (?, ?, ?)",
+            (analysis.article_id, analysis.analyzer, _json(analysis_to_dict(analysis))),
+        )
+        self.conn.execute(
+            "DELETE FROM article_entities WHERE article_id = ?", (analysis.article_id,)
+        )
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO article_entities "
+            "(article_id, entity_key, name, label, mentions) VALUES (?, ?, ?, ?, ?)",
+            [(analysis.article_id, e.key, e.name, e.label, e.mentions) for e in analysis.entities],
+        )
+
+    def _apply_stories(self, update: StoryUpdate) -> None:
+        now = _now()
+        for story_id in sorted(set(update.assignments.values())):
+            self.conn.execute(
+                "INSERT OR IGNORE INTO stories (id, created_at) VALUES (?, ?)", (story_id, now)
+            )
+        for article_id, story_id in update.assignments.items():
+            origin = update.origins.get(article_id, article_id)
+            self.conn.execute(
+                "INSERT INTO story_members (article_id, story_id, origin_id) VALUES (?, ?, ?) "
+                "ON CONFLICT (article_id) DO UPDATE SET story_id = excluded.story_id, "
+                "origin_id = excluded.origin_id",
+                (article_id, story_id, origin),
+            )
+        for article_id, origin in update.origins.items():
+            if article_id not in update.assignments:
+                self.conn.execute(
+                    "UPDATE story_members SET origin_id = ? WHERE article_id = ?",
+                    (origin, article_id),
+                )
+        self.conn.executemany(
+            "INSERT INTO story_events (at, kind, story_id, article_id, other_story_id, detail) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (now, e.kind, e.story_id, e.article_id, e.other_story_id, e.detail)
+                for e in update.events
+            ],
+        )
+        self.conn.execute(
+            "DELETE FROM stories WHERE id NOT IN (SELECT DISTINCT story_id FROM story_members)"
+        )
+
+    def set_article_date(self, article_id: str, published: str, source: str) -> None:
+        """Fill in a date inferred later (from the story); never overwrites a known date."""
+        self.conn.execute(
+            "UPDATE articles SET published = ?, published_source = ? "
+            "WHERE id = ? AND published IS NULL",
+            (published, source, article_id),
+        )
+
+    # ------------------------------------------------------------------ reading
+
+    def has_article(self, article_id: str) -> bool:
+        row = self.conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return row is not None
+
+    def count_articles(self) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    def get_article(self, article_id: str) -> Article | None:
+        row = self.conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return _article_from_row(row) if row else None
+
+    def find_article_ids(self, prefix: str) -> list[str]:
+        """Ids starting with ``prefix`` (users type short ids)."""
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        rows = self.conn.execute(
+            "SELECT id FROM articles WHERE id LIKE ? ESCAPE '\\' ORDER BY id LIMIT 20",
+            (escaped + "%",),
+        )
+        return [r[0] for r in rows]
+
+    def iter_articles(
+        self, *, since: str | None = None, ids: Sequence[str] | None = None
+    ) -> Iterator[Article]:
+        sql = "SELECT * FROM articles"
+        params: list[Any] = []
+        where: list[str] = []
+        if since:
+            where.append("published >= ?")
+            params.append(since)
+        if ids is not None:
+            where.append(f"id IN ({','.join('?' * len(ids))})")
+            params.extend(ids)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY coalesce(published, ''), rowid"
+        for row in self.conn.execute(sql, params):
+            yield _article_from_row(row)
+
+    def get_analysis(self, article_id: str) -> ArticleAnalysis | None:
+        row = self.conn.execute(
+            "SELECT data FROM analyses WHERE article_id = ?", (article_id,)
+        ).fetchone()
+        return analysis_from_dict(json.loads(row[0])) if row else None
+
+    def iter_features(self) -> Iterator[tuple[str, str, bytes, str | None]]:
+        """``(article_id, version, features, story_id)`` for every article with features."""
+        rows = self.conn.execute(
+            "SELECT f.article_id, f.version, f.data, m.story_id FROM article_features f "
+            "LEFT JOIN story_members m ON m.article_id = f.article_id ORDER BY f.rowid"
+        )
+        for row in rows:
+            yield row[0], row[1], bytes(row[2]), row[3]
+
+    def story_assignments(self) -> dict[str, tuple[str, str]]:
+        """article id → (story id, origin id)."""
+        rows = self.conn.execute("SELECT article_id, story_id, origin_id FROM story_members")
+        return {r[0]: (r[1], r[2]) for r in rows}
+
+    def stories(self, *, since: str | None = None) -> list[Story]:
+        rows = self.conn.execute(
+            "SELECT m.story_id, m.article_id, m.origin_id, a.title, a.outlet, a.published "
+            "FROM story_members m JOIN articles a ON a.id = m.article_id "
+            "ORDER BY m.story_id, coalesce(a.published, ''), a.rowid"
+        ).fetchall()
+        grouped: dict[str, list[sqlite3.Row]] = {}
+        for row in rows:
+            grouped.setdefault(row["story_id"], []).append(row)
+        result: list[Story] = []
+        for story_id, members in grouped.items():
+            dates = sorted(m["published"] for m in members if m["published"])
+            if since and (not dates or dates[-1] < since):
+                continue
+            origins: dict[str, list[str]] = {}
+            for m in members:
+                origins.setdefault(m["origin_id"], []).append(m["article_id"])
+            outlets = sorted({m["outlet"] for m in members if m["outlet"]})
+            title = next((m["title"] for m in members if m["title"]), None)
+            result.append(
+                Story(
+                    id=story_id,
+                    title=title,
+                    article_ids=[m["article_id"] for m in members],
+                    outlets=outlets,
+                    origins=list(origins.values()),
+                    first_seen=dates[0] if dates else None,
+                    last_seen=dates[-1] if dates else None,
+                )
+            )
+        result.sort(key=lambda s: (s.last_seen or "", len(s.article_ids)), reverse=True)
+        return result
+
+    def story_events(self, story_id: str | None = None) -> list[StoryEvent]:
+        sql = "SELECT kind, story_id, article_id, other_story_id, detail FROM story_events"
+        params: tuple[str, ...] = ()
+        if story_id:
+            sql += " WHERE story_id = ? OR other_story_id = ?"
+            params = (story_id, story_id)
+        rows = self.conn.execute(sql + " ORDER BY seq", params)
+        return [StoryEvent(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+
+    def search(self, query: str, *, limit: int = 20) -> list[SearchHit]:
+        """Full-text search over title and body; the query is FTS5 syntax, or plain words."""
+        sql = (
+            "SELECT a.id, a.title, a.outlet, a.published, "
+            "snippet(articles_fts, 1, '[', ']', ' … ', 12) AS snip, bm25(articles_fts) AS score "
+            "FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
+            "WHERE articles_fts MATCH ? ORDER BY score LIMIT ?"
+        )
+        try:
+            rows = self.conn.execute(sql, (query, limit)).fetchall()
+        except sqlite3.OperationalError:
+            # Not valid FTS5 syntax: search for the words as plain terms.
+            words = re.findall(r"\w+", query)
+            if not words:
+                return []
+            quoted = " ".join(f'"{w}"' for w in words)
+            rows = self.conn.execute(sql, (quoted, limit)).fetchall()
+        return [SearchHit(r[0], r[1], r[2], r[3], r[4], float(r[5])) for r in rows]
+
+
+def _split_sql(sql: str) -> list[str]:
+    """Statements of a migration file (triggers keep their inner semicolons)."""
+    statements: list[str] = []
+    buffer: list[str] = []
+    for line in sql.splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("--"):
+            continue
+        buffer.append(line)
+        text = "\n".join(buffer)
+        if stripped.endswith(";") and sqlite3.complete_statement(text):
+            statements.append(text)
+            buffer = []
+    if buffer:
+        statements.append("\n".join(buffer))
+    return statements
+
+
+def _asdict(obj: Any) -> dict[str, Any]:
+    return dataclasses.asdict(obj)
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False)
+
+
+def _article_from_row(row: sqlite3.Row) -> Article:
+    data: dict[str, Any] = {k: row[k] for k in row.keys()}  # noqa: SIM118
+    dateline = None
+    if data["dateline_text"] is not None:
+        dateline = {
+            "text": data["dateline_text"],
+            "place": data["dateline_place"],
+            "agency": data["dateline_agency"],
+        }
+    return article_from_dict(
+        {
+            **data,
+            "dateline": dateline,
+            "provenance": {
+                "path": data["source_path"],
+                "reader": data["source_reader"],
+                "locator": data["source_locator"],
+                "url": data["source_url"],
+            },
+            "headings": json.loads(data["headings"]),
+            "removed": json.loads(data["removed"]),
+            "flags": json.loads(data["flags"]),
+            "metadata": json.loads(data["metadata"]),
+        }
+    )

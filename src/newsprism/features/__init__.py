@@ -1,0 +1,1 @@
+"""Features: sentence vectors, document vectors and MinHash signatures computed from articles."""

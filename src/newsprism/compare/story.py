@@ -1,0 +1,418 @@
+"""Compare the articles of one story: the orchestration of the compare stage (``compare.v1``).
+
+articles (+ analyses) → story date (undated articles take it where their text allows) → units →
+sentence vectors → alignment scores → facts → differences → framing → coverage → brief → timeline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import threading
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+from urllib.parse import urlparse
+
+import numpy as np
+
+from newsprism.compare.align import Alignment, align, embedding_texts, score_matrix
+from newsprism.compare.brief import build_brief
+from newsprism.compare.differences import pair_differences
+from newsprism.compare.facts import build_facts, coverage
+from newsprism.compare.framing import act_differences, article_framing, tone_differences
+from newsprism.compare.model import ArticleInfo, Comparison, Difference
+from newsprism.compare.timeline import build_timeline
+from newsprism.compare.units import Unit, build_units
+from newsprism.config import Settings
+from newsprism.errors import NewsprismError
+from newsprism.models import Article, ArticleAnalysis, Failure, Quote
+from newsprism.registry import Registry
+
+log = logging.getLogger(__name__)
+
+COMPARE_NAME = "compare.v1"
+#: Comparers by versioned name (``compare.v1`` is :func:`compare_articles`).
+COMPARERS: Registry[Callable[..., Comparison]] = Registry("comparer")
+#: Shared facts needed to say that the articles report one event (below it, see DOC_SIMILARITY).
+MIN_SHARED_FACTS = 2
+#: With a single shared fact, the articles' mean vectors must be this similar ...
+DOC_SIMILARITY = 0.55
+#: ... and the fact's alignment this strong (unless the articles are short, see SHORT_UNITS).
+SINGLE_FACT_SCORE = 0.70
+#: Articles with at most this many claims are short: one shared fact can be all they share.
+SHORT_UNITS = 6
+#: Mean-vector similarity that, with one shared fact, makes short articles one event.
+SHORT_DOC_SIMILARITY = 0.50
+#: Articles whose word 5-gram sets overlap this much are copies of one report (one origin).
+NEAR_DUPLICATE = 0.8
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+class CompareError(NewsprismError):
+    """Nothing could be compared (no readable article)."""
+
+
+# --------------------------------------------------------------------------- dating
+
+
+def story_date(articles: Sequence[Article]) -> str | None:
+    """The most common publication date among the dated articles (earliest on a tie)."""
+    dates = [a.published[:10] for a in articles if a.published and _iso(a.published[:10])]
+    if not dates:
+        return None
+    counts = Counter(dates)
+    best = max(counts.values())
+    return min(d for d, c in counts.items() if c == best)
+
+
+def _iso(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _text_allows(article: Article, analysis: ArticleAnalysis, day: dt.date) -> str | None:
+    """Why the article's text fits the story date, or None when nothing in it does."""
+    weekday = _WEEKDAYS[day.weekday()]
+    for t in analysis.times:
+        if t.kind != "date":
+            continue
+        words = t.text.lower()
+        if re.search(rf"\b{weekday}\b", words) and not re.search(r"\b(?:last|next)\b", words):
+            return f'"{t.text}" matches the story date ({day.isoformat()}, a {weekday.title()})'
+        if t.value == day.isoformat() and (t.rule or "") not in ("weekday", "relative"):
+            return f'"{t.text}" names the story date'
+    return None
+
+
+def date_from_story(
+    articles: Sequence[Article], analyses: Sequence[ArticleAnalysis]
+) -> tuple[list[Article], list[ArticleAnalysis], str | None, list[str]]:
+    """Give undated articles the story's date where their text allows it, and re-resolve their
+    time expressions against it."""
+    day_iso = story_date(articles)
+    notes: list[str] = []
+    if day_iso is None:
+        return list(articles), list(analyses), None, notes
+    day = _iso(day_iso)
+    assert day is not None
+    out_a: list[Article] = []
+    out_an: list[ArticleAnalysis] = []
+    for article, analysis in zip(articles, analyses, strict=True):
+        if article.published:
+            out_a.append(article)
+            out_an.append(analysis)
+            continue
+        why = _text_allows(article, analysis, day)
+        if why is None:
+            notes.append(f"{_label_hint(article)}: undated, and its text gives no date to check")
+            out_a.append(article)
+            out_an.append(analysis)
+            continue
+        dated = replace(article, published=day_iso, published_source="story")
+        out_a.append(dated)
+        out_an.append(_reanchor(analysis, dated, day))
+        notes.append(f"{_label_hint(article)}: dated {day_iso} from the story ({why})")
+    return out_a, out_an, day_iso, notes
+
+
+def _reanchor(analysis: ArticleAnalysis, article: Article, day: dt.date) -> ArticleAnalysis:
+    try:
+        from newsprism.analyze import reanchor
+    except ImportError:  # pragma: no cover - analyze is part of the package
+        return analysis
+    try:
+        return reanchor(analysis, article, day)
+    except Exception as exc:  # a boundary: keep the unresolved times
+        log.warning("re-resolving the dates of %s failed: %s", article.id, exc)
+        return analysis
+
+
+def _label_hint(article: Article) -> str:
+    return article.outlet or article.provenance.path or article.id
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def article_labels(articles: Sequence[Article]) -> dict[str, str]:
+    """Short human labels: the outlet, else the URL's host, else "Article n"."""
+    labels: dict[str, str] = {}
+    used: Counter[str] = Counter()
+    for n, a in enumerate(articles, start=1):
+        label = a.outlet or (urlparse(a.url).hostname if a.url else None) or f"Article {n}"
+        used[label] += 1
+        if used[label] > 1:
+            label = f"{label} ({used[label]})"
+        labels[a.id] = label
+    return labels
+
+
+def near_duplicate_origins(articles: Sequence[Article]) -> dict[str, str]:
+    """Article id → origin id; copies of one report (word 5-gram overlap) share an origin."""
+    shingles = []
+    for a in articles:
+        ws = re.findall(r"\w+", a.body.lower())
+        shingles.append({tuple(ws[i : i + 5]) for i in range(max(0, len(ws) - 4))})
+    origin = {a.id: a.id for a in articles}
+    for i, a in enumerate(articles):
+        for j in range(i):
+            si, sj = shingles[i], shingles[j]
+            if not si or not sj:
+                continue
+            if len(si & sj) / len(si | sj) >= NEAR_DUPLICATE:
+                origin[a.id] = origin[articles[j].id]
+                break
+    return origin
+
+
+#: Sentence vectors kept in memory, by text (a story viewed twice is not encoded twice).
+VECTOR_CACHE_SIZE = 10_000
+_vector_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def _encode(units: Sequence[Unit]) -> np.ndarray:
+    """Sentence vectors of the units that are aligned (headlines and list frames get zeros)."""
+    out = np.zeros((len(units), 384), dtype=np.float32)
+    wanted = [i for i, u in enumerate(units) if not u.headline and u.kind != "frame"]
+    if not wanted:
+        return out
+    texts = embedding_texts(units)
+    missing: list[int] = []
+    with _cache_lock:
+        for i in wanted:
+            hit = _vector_cache.get(texts[i])
+            if hit is None:
+                missing.append(i)
+            else:
+                _vector_cache.move_to_end(texts[i])
+                out[i] = hit
+    if not missing:
+        return out
+    try:
+        from newsprism.features.embed import get_encoder
+
+        fresh = get_encoder().encode([texts[i] for i in missing])
+    except NewsprismError as exc:
+        log.warning("sentence vectors unavailable (%s); aligning on words and names only", exc)
+        return out
+    with _cache_lock:
+        for i, vec in zip(missing, fresh, strict=True):
+            out[i] = vec
+            _vector_cache[texts[i]] = vec
+        while len(_vector_cache) > VECTOR_CACHE_SIZE:
+            _vector_cache.popitem(last=False)
+    return out
+
+
+def _nlp() -> Any:
+    try:
+        from newsprism.analyze.nlp import get_nlp
+
+        return get_nlp()
+    except NewsprismError as exc:
+        log.warning("no tagger for cutting claims (%s)", exc)
+        return None
+
+
+def _analyze(articles: Sequence[Article]) -> list[ArticleAnalysis]:
+    from newsprism.analyze import analyze_articles
+
+    return list(analyze_articles(articles))
+
+
+def _doc_similarity(units: Sequence[Unit], vectors: np.ndarray, n_articles: int) -> float:
+    if n_articles < 2 or not len(vectors):
+        return 0.0
+    means = []
+    for ai in range(n_articles):
+        rows = [u.index for u in units if u.article == ai and float(np.abs(vectors[u.index]).sum())]
+        if not rows:
+            return 0.0
+        v = vectors[rows].mean(axis=0)
+        means.append(v / max(float(np.linalg.norm(v)), 1e-9))
+    m = np.array(means)
+    sims = m @ m.T
+    iu = np.triu_indices(n_articles, k=1)
+    return float(sims[iu].mean())
+
+
+def _share_an_event(
+    units: Sequence[Unit], vectors: np.ndarray, alignment: Alignment, n_articles: int
+) -> bool:
+    """Whether the aligned facts show that the articles report one event."""
+    n_shared = len(alignment.groups)
+    if n_shared >= MIN_SHARED_FACTS:
+        return True
+    if n_shared == 0:
+        return False
+    similarity = _doc_similarity(units, vectors, n_articles)
+    shortest = min(
+        sum(1 for u in units if u.article == ai and not u.headline) for ai in range(n_articles)
+    )
+    if shortest <= SHORT_UNITS:
+        return similarity >= SHORT_DOC_SIMILARITY
+    return max(alignment.group_score) >= SINGLE_FACT_SCORE and similarity >= DOC_SIMILARITY
+
+
+def _info(article: Article, origin: str) -> ArticleInfo:
+    dateline = None
+    if article.dateline:
+        dateline = article.dateline.place or article.dateline.text
+    return ArticleInfo(
+        id=article.id,
+        outlet=article.outlet,
+        title=article.title,
+        published=article.published,
+        published_source=article.published_source,
+        dateline=dateline,
+        origin=origin,
+        path=article.provenance.path,
+        url=article.url,
+        quality_flags=sorted({f.kind for f in article.flags}),
+    )
+
+
+# --------------------------------------------------------------------------- compare
+
+
+def compare_articles(
+    articles: Sequence[Article],
+    analyses: Sequence[ArticleAnalysis] | None = None,
+    *,
+    origins: Mapping[str, str] | None = None,
+) -> Comparison:
+    """Compare the articles of one story (see the module docs)."""
+    articles = list(articles)
+    if analyses is None:
+        analyses = _analyze(articles)
+    analyses = list(analyses)
+    if len(analyses) != len(articles):
+        raise ValueError(f"{len(articles)} articles but {len(analyses)} analyses")
+    for a, an in zip(articles, analyses, strict=True):
+        if an.article_id != a.id:
+            raise ValueError(f"analysis of {an.article_id} given for article {a.id}")
+    origin_of = {a.id: a.id for a in articles}
+    if origins:
+        origin_of.update({k: v for k, v in origins.items() if k in origin_of})
+    articles, analyses, day, notes = date_from_story(articles, analyses)
+    order = {a.id: i for i, a in enumerate(articles)}
+    labels = article_labels(articles)
+
+    units = build_units(articles, analyses, _nlp() if articles else None)
+    vectors = _encode(units)
+    scores = score_matrix(units, vectors, day)
+    alignment = align(units, scores) if len(articles) > 1 else Alignment([], {}, [])
+
+    shared_event = True
+    if len(articles) > 1:
+        shared_event = _share_an_event(units, vectors, alignment, len(articles))
+        if not shared_event:
+            notes.append("the articles do not share an event: no fact is aligned across them")
+    texts: dict[str, str] = {}
+    for a in articles:
+        texts[a.id + "body"] = a.body
+        texts[a.id + "title"] = a.title or ""
+        texts[a.id + "source"] = a.source_text
+    facts, fact_of_unit, members_of = build_facts(
+        units,
+        alignment,
+        origin_of,
+        order,
+        shared_event=shared_event,
+        sentences={an.article_id: an.sentences for an in analyses},
+        texts=texts,
+    )
+    if shared_event and len(articles) > 2:
+        for a in articles:
+            if not any(
+                f.status == "shared" and any(c.article == a.id for c in f.support) for f in facts
+            ):
+                notes.append(f"{labels[a.id]} shares no fact with the other articles")
+
+    quotes: dict[str, Sequence[Quote]] = {an.article_id: an.quotes for an in analyses}
+
+    differences: list[Difference] = []
+    for fact in facts:
+        if fact.status != "shared":
+            continue
+        members = members_of[fact.id]
+        for i, a_unit in enumerate(members):
+            for b_unit in members[i + 1 :]:
+                differences.extend(
+                    pair_differences(
+                        a_unit,
+                        b_unit,
+                        float(scores[a_unit.index, b_unit.index]),
+                        texts,
+                        quotes,
+                        fact.id,
+                    )
+                )
+    framings = [
+        article_framing(a, an, units, facts, fact_of_unit)
+        for a, an in zip(articles, analyses, strict=True)
+    ]
+    if shared_event and len(articles) > 1:
+        leads = Counter(f.leads_with for f in framings if f.leads_with)
+        main_fact = leads.most_common(1)[0][0] if leads else None
+        differences.extend(tone_differences(framings, labels, main_fact))
+        differences.extend(act_differences(units, scores, texts, fact_of_unit, labels))
+
+    brief = build_brief(facts, differences, labels, [a.id for a in articles])
+    timeline = build_timeline(facts, members_of, day)
+    return Comparison(
+        articles=[_info(a, origin_of[a.id]) for a in articles],
+        facts=facts,
+        differences=differences,
+        framing=framings,
+        coverage=coverage(articles, analyses, facts),
+        brief=brief,
+        timeline=timeline,
+        story_date=day,
+        shared_event=shared_event,
+        notes=notes,
+        version=COMPARE_NAME,
+    )
+
+
+COMPARERS.register(COMPARE_NAME)(compare_articles)
+
+
+def compare_files(
+    paths: Sequence[str], settings: Settings | None = None
+) -> tuple[Comparison, list[Failure]]:
+    """Read the files with the normal readers and compare them as one story.
+
+    Unreadable or empty files are returned as failures (and listed in the comparison); raises
+    :class:`CompareError` when no article at all could be read."""
+    from newsprism.pipeline import read_articles
+
+    settings = settings or Settings()
+    articles: list[Article] = []
+    failures: list[Failure] = []
+    seen: set[str] = set()
+    notes: list[str] = []
+    for item in read_articles(list(paths), settings):
+        if isinstance(item, Failure):
+            failures.append(item)
+            continue
+        if item.id in seen:
+            notes.append(
+                f"{item.provenance.path}: the same article as another input; compared once"
+            )
+            continue
+        seen.add(item.id)
+        articles.append(item)
+    if not articles:
+        detail = f": {failures[0]}" if failures else ""
+        raise CompareError(f"no readable article among {len(paths)} input(s){detail}")
+    comparison = compare_articles(articles, origins=near_duplicate_origins(articles))
+    comparison.failures = failures
+    comparison.notes = notes + comparison.notes
+    return comparison, failures

@@ -90,13 +90,16 @@ def config_show(obj: Context) -> None:
 
 
 def _register_commands() -> None:
-    from newsprism.cli import articles, compare, ingest
+    from newsprism.cli import articles, compare, ingest, stories
 
     main.add_command(ingest.ingest_command)
     main.add_command(articles.articles_command)
     main.add_command(articles.search_command)
     main.add_command(articles.show_article_command)
     main.add_command(compare.compare_command)
+    main.add_command(stories.stories_command)
+    main.add_command(stories.show_command)
+    main.add_command(stories.cluster_command)
 
 
 _register_commands()

@@ -11,7 +11,7 @@ from newsprism.serialize import analysis_to_dict, article_to_dict, dumps
 from newsprism.store import SQLiteStore, open_store
 
 
-def _open(obj: Context, db: str | None) -> SQLiteStore:
+def open_read_only(obj: Context, db: str | None) -> SQLiteStore:
     try:
         return open_store(obj.settings(db=db).db, read_only=True)
     except NewsprismError as exc:
@@ -26,7 +26,7 @@ def _open(obj: Context, db: str | None) -> SQLiteStore:
 @click.pass_obj
 def articles_command(obj: Context, db: str | None, fmt: str, since: str | None) -> None:
     """List stored articles."""
-    with _open(obj, db) as store:
+    with open_read_only(obj, db) as store:
         articles = list(store.iter_articles(since=since))
     if fmt == "json":
         click.echo(dumps([article_to_dict(a) for a in articles], indent=2))
@@ -55,7 +55,7 @@ def articles_command(obj: Context, db: str | None, fmt: str, since: str | None) 
 @click.pass_obj
 def search_command(obj: Context, query: str, db: str | None, fmt: str, limit: int) -> None:
     """Full-text search over titles and bodies."""
-    with _open(obj, db) as store:
+    with open_read_only(obj, db) as store:
         hits = store.search(query, limit=limit)
     if fmt == "json":
         click.echo(dumps(hits, indent=2))
@@ -73,7 +73,7 @@ def search_command(obj: Context, query: str, db: str | None, fmt: str, limit: in
 @click.pass_obj
 def show_article_command(obj: Context, article_id: str, db: str | None, fmt: str) -> None:
     """Show one stored article (an id prefix is enough) with its analysis."""
-    with _open(obj, db) as store:
+    with open_read_only(obj, db) as store:
         ids = store.find_article_ids(article_id)
         if len(ids) != 1:
             fail(

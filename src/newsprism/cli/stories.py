@@ -1,0 +1,117 @@
+"""``newsprism stories``, ``show`` and ``cluster``: the stories of a store."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from newsprism.cli import EXIT_OK, Context, db_option, fail, format_option
+from newsprism.cli.articles import open_read_only
+from newsprism.cli.output import shorten
+from newsprism.errors import NewsprismError
+from newsprism.serialize import dumps
+
+
+@click.command("stories")
+@db_option
+@format_option("text", "json")
+@click.option("--since", default=None, help="Only stories with an article on or after DATE.")
+@click.pass_obj
+def stories_command(obj: Context, db: str | None, fmt: str, since: str | None) -> None:
+    """List stories: articles, outlets and independent origins."""
+    with open_read_only(obj, db) as store:
+        stories = store.stories(since=since)
+    if fmt == "json":
+        click.echo(
+            dumps(
+                [
+                    {
+                        "id": s.id,
+                        "title": s.title,
+                        "articles": s.article_ids,
+                        "outlets": s.outlets,
+                        "origins": len(s.origins),
+                        "origin_groups": s.origins,
+                        "first_seen": s.first_seen,
+                        "last_seen": s.last_seen,
+                    }
+                    for s in stories
+                ],
+                indent=2,
+            )
+        )
+        return
+    for s in stories:
+        span = f"{s.first_seen or '?'} … {s.last_seen or '?'}"
+        click.echo(
+            f"{s.id}  {span}  {len(s.article_ids)} article(s), {len(s.outlets)} outlet(s), "
+            f"{len(s.origins)} origin(s)"
+        )
+        click.echo(f"    {shorten(s.title, 100) or '(no title)'}")
+    click.echo(f"{len(stories)} story(ies)")
+
+
+@click.command("show")
+@click.argument("story_id")
+@db_option
+@format_option("text", "md", "html", "json")
+@click.option("-o", "--output", default=None, help="Write to this file instead of stdout.")
+@click.pass_obj
+def show_command(obj: Context, story_id: str, db: str | None, fmt: str, output: str | None) -> None:
+    """Compare the articles of one stored story (an id prefix is enough)."""
+    from newsprism.compare import compare_articles, render
+
+    with open_read_only(obj, db) as store:
+        stories = [s for s in store.stories() if s.id.startswith(story_id)]
+        if len(stories) != 1:
+            fail(f"{story_id}: " + ("no such story" if not stories else "several stories match"))
+        story = stories[0]
+        articles = list(store.iter_articles(ids=story.article_ids))
+        analyses = [store.get_analysis(a.id) for a in articles]
+        origins = {a: members[0] for members in story.origins for a in members}
+    if any(a is None for a in analyses):
+        from newsprism.analyze import analyze_article
+
+        analyses = [
+            an if an is not None else analyze_article(art)
+            for art, an in zip(articles, analyses, strict=True)
+        ]
+    comparison = compare_articles(articles, [a for a in analyses if a], origins=origins)
+    text = render(comparison, fmt)  # type: ignore[arg-type]
+    if output:
+        try:
+            with open(output, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        except OSError as exc:
+            fail(f"{output}: cannot write ({exc.strerror or exc})")
+        click.echo(f"wrote {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+@click.command("cluster")
+@db_option
+@click.option("--rebuild", is_flag=True, required=True, help="Re-cluster every stored article.")
+@format_option("text", "json")
+@click.pass_obj
+def cluster_command(obj: Context, db: str | None, rebuild: bool, fmt: str) -> None:
+    """Re-cluster all stored articles in batch mode; story ids are kept by overlap."""
+    from newsprism.store import open_store
+    from newsprism.stories import rebuild_stories
+
+    try:
+        settings = obj.settings(db=db)
+        with open_store(settings.db) as store:
+            report = rebuild_stories(store, settings)
+    except NewsprismError as exc:
+        fail(str(exc))
+        raise
+    if fmt == "json":
+        click.echo(dumps(report, indent=2))
+    else:
+        click.echo(
+            f"{report.articles} article(s) in {report.stories} story(ies); "
+            f"{report.moved} article(s) changed story; {report.featurised} newly featurised"
+        )
+    sys.exit(EXIT_OK)

@@ -1,0 +1,207 @@
+"""The local runner: read → clean → analyze → features → stories → store, batch by batch.
+
+Each batch is written in one transaction (articles, analyses, features and story membership
+together), so an interrupted ingest leaves whole batches only, and a re-run skips what is
+already stored and finishes the job.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from newsprism.config import Settings
+from newsprism.errors import CleanError, NewsprismError
+from newsprism.models import Article, ArticleAnalysis, Failure, RawDoc
+
+if TYPE_CHECKING:
+    from newsprism.store import SQLiteStore
+
+log = logging.getLogger(__name__)
+
+ProgressCallback = Callable[[str, int], None]
+"""Called as ``progress(event, n)`` with event ``read``, ``stored`` or ``failed``."""
+
+
+@dataclass(slots=True)
+class IngestReport:
+    read: int = 0
+    new: int = 0
+    duplicate: int = 0
+    failed: list[Failure] = field(default_factory=list)
+    new_ids: list[str] = field(default_factory=list)
+    stories_touched: set[str] = field(default_factory=set)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def where_of(doc: RawDoc) -> str:
+    prov = doc.provenance
+    return f"{prov.path} {prov.locator}" if prov.locator else prov.path
+
+
+def clean_documents(
+    docs: Iterable[RawDoc | Failure], settings: Settings
+) -> Iterator[Article | Failure]:
+    """Clean each document; a document that cannot be cleaned becomes a ``Failure``."""
+    from newsprism.clean import clean_document
+
+    for doc in docs:
+        if isinstance(doc, Failure):
+            yield doc
+            continue
+        try:
+            yield clean_document(doc, settings)
+        except CleanError as exc:
+            yield Failure(where_of(doc), str(exc))
+        except Exception as exc:  # a boundary: one bad record must not stop the batch
+            log.exception("cleaning %s failed", where_of(doc))
+            yield Failure(where_of(doc), f"cleaning failed: {type(exc).__name__}: {exc}")
+
+
+def read_articles(
+    paths: Iterable[str], settings: Settings | None = None
+) -> Iterator[Article | Failure]:
+    """Read and clean every document under ``paths`` (no store needed)."""
+    from newsprism.read import iter_documents
+
+    settings = settings or Settings()
+    yield from clean_documents(iter_documents(paths, settings), settings)
+
+
+def _batches(items: Iterable[Article | Failure], size: int) -> Iterator[list[Article | Failure]]:
+    batch: list[Article | Failure] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+class Analyzer:
+    """Runs the analyze stage in this process, or in a pool of ``workers`` processes (each
+    loads the models once)."""
+
+    def __init__(self, workers: int = 1) -> None:
+        self.workers = max(1, workers)
+        self._pool: Any = None
+
+    def __enter__(self) -> Analyzer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool.join()
+            self._pool = None
+
+    def run(self, articles: list[Article]) -> list[ArticleAnalysis]:
+        if self.workers == 1 or len(articles) < 2 * self.workers:
+            return _analyze_chunk(articles)
+        if self._pool is None:
+            import multiprocessing
+
+            self._pool = multiprocessing.get_context("spawn").Pool(self.workers)
+        size = -(-len(articles) // (self.workers * 2))
+        chunks = [articles[i : i + size] for i in range(0, len(articles), size)]
+        results: list[ArticleAnalysis] = []
+        for part in self._pool.map(_analyze_chunk, chunks):
+            results.extend(part)
+        return results
+
+
+def _analyze_chunk(articles: list[Article]) -> list[ArticleAnalysis]:
+    """The batch path of the analyze stage (spaCy ``pipe``); never raises for one article:
+    a failure becomes an ``analysis_error`` flag on that article's analysis."""
+    from newsprism.analyze import analyze_articles
+
+    return list(analyze_articles(articles))
+
+
+def ingest(
+    paths: Iterable[str],
+    store: SQLiteStore,
+    settings: Settings | None = None,
+    *,
+    analyze: bool = True,
+    cluster: bool = True,
+    progress: ProgressCallback | None = None,
+) -> IngestReport:
+    """Read, clean, analyze and store everything under ``paths``; assign stories.
+
+    Each batch (``settings.batch_size`` articles) is one transaction: its articles, analyses,
+    features and story changes are stored together or not at all.
+    """
+    from newsprism.store import StoredItem
+
+    settings = settings or Settings()
+    report = IngestReport()
+    stories = _story_service(store, settings) if cluster else None
+    seen_in_run: set[str] = set()
+    with Analyzer(settings.workers) if analyze else nullcontext() as analyzer:
+        for batch in _batches(read_articles(paths, settings), settings.batch_size):
+            fresh: list[Article] = []
+            for item in batch:
+                if isinstance(item, Failure):
+                    report.failed.append(item)
+                    log.warning("%s", item)
+                    if progress:
+                        progress("failed", 1)
+                    continue
+                report.read += 1
+                if item.id in seen_in_run or store.has_article(item.id):
+                    report.duplicate += 1
+                else:
+                    seen_in_run.add(item.id)
+                    fresh.append(item)
+                if progress:
+                    progress("read", 1)
+            if not fresh:
+                continue
+            analyses: list[ArticleAnalysis | None] = [None] * len(fresh)
+            if analyzer is not None:
+                analyses = list(analyzer.run(fresh))
+            items = [StoredItem(a, an) for a, an in zip(fresh, analyses, strict=True)]
+            update = stories.add(items) if stories else None
+            try:
+                result = store.write_batch(items, update)
+            except NewsprismError as exc:
+                if stories:
+                    stories.rollback()
+                for article in fresh:
+                    report.failed.append(Failure(where_of_article(article), str(exc)))
+                if progress:
+                    progress("failed", len(fresh))
+                continue
+            if stories:
+                stories.commit()
+            report.new += len(result.new)
+            report.duplicate += len(result.duplicate)
+            report.new_ids.extend(result.new)
+            if update:
+                report.stories_touched.update(update.assignments.values())
+            if progress:
+                progress("stored", len(result.new))
+    return report
+
+
+def where_of_article(article: Article) -> str:
+    prov = article.provenance
+    return f"{prov.path} {prov.locator}" if prov.locator else prov.path
+
+
+def _story_service(store: SQLiteStore, settings: Settings) -> StoryService:
+    from newsprism.stories import StoryService
+
+    return StoryService(store, settings)
+
+
+if TYPE_CHECKING:
+    from newsprism.stories import StoryService

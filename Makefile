@@ -26,6 +26,8 @@ demo: $(VENV)/.runtime-installed
 	@rm -f $(DB) $(DB)-wal $(DB)-shm
 	$(BIN)/newsprism ingest examples/ --db $(DB)
 	$(BIN)/newsprism articles --db $(DB)
+	$(BIN)/newsprism stories --db $(DB)
+	$(BIN)/newsprism compare examples/* -o out/seed-comparison.html -o out/seed-comparison.md
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check src tests benchmarks

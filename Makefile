@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 DB ?= out/demo.db
 
-.PHONY: demo test lint typecheck unit bench eval lock clean
+.PHONY: demo test lint unit bench lock clean pg-server
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -34,8 +34,16 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
 
-unit: $(VENV)/.dev-installed
+unit: $(VENV)/.dev-installed pg-server
 	$(BIN)/pytest -q
+
+# PostgreSQL server binaries (and pgvector) for the PostgreSQL half of the store tests; without
+# them that half is skipped with a reason.
+pg-server:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || \
+	  { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; } || \
+	  echo "PostgreSQL not installed: its store tests will be skipped"
+	@[ "$$(id -u)" != 0 ] || bash scripts/build-pgvector.sh >/dev/null 2>&1 || echo "pgvector not built: vectors stay bytea"
 
 test: lint unit
 
@@ -48,7 +56,7 @@ lock:
 	/tmp/newsprism-lock/bin/pip install --quiet --upgrade "pip>=24"
 	/tmp/newsprism-lock/bin/pip install --quiet -e .
 	/tmp/newsprism-lock/bin/pip freeze --exclude-editable | grep -v '^-e' > requirements.lock
-	/tmp/newsprism-lock/bin/pip install --quiet -e '.[dev]'
+	/tmp/newsprism-lock/bin/pip install --quiet -e '.[dev,postgres]'
 	/tmp/newsprism-lock/bin/pip freeze --exclude-editable | grep -v '^-e' | grep -vxFf requirements.lock > requirements-dev.lock
 
 clean:

@@ -18,7 +18,7 @@ from newsprism.errors import CleanError, NewsprismError
 from newsprism.models import Article, ArticleAnalysis, Failure, RawDoc
 
 if TYPE_CHECKING:
-    from newsprism.store import SQLiteStore
+    from newsprism.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +127,7 @@ def _analyze_chunk(articles: list[Article]) -> list[ArticleAnalysis]:
 
 def ingest(
     paths: Iterable[str],
-    store: SQLiteStore,
+    store: Store,
     settings: Settings | None = None,
     *,
     analyze: bool = True,
@@ -197,7 +197,7 @@ def where_of_article(article: Article) -> str:
     return f"{prov.path} {prov.locator}" if prov.locator else prov.path
 
 
-def _story_service(store: SQLiteStore, settings: Settings) -> StoryService:
+def _story_service(store: Store, settings: Settings) -> StoryService:
     from newsprism.stories import StoryService
 
     return StoryService(store, settings)

@@ -20,7 +20,7 @@ from newsprism.cluster import (
 )
 from newsprism.config import Settings
 from newsprism.features.docvec import DocFeatures
-from newsprism.store import SQLiteStore, StoredItem, StoryUpdate
+from newsprism.store import Store, StoredItem, StoryUpdate
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ FEATURES_VERSION = "docvec.v1"
 class StoryService:
     """Assigns stories to each new batch of articles (online: attach, open or merge)."""
 
-    def __init__(self, store: SQLiteStore, settings: Settings | None = None) -> None:
+    def __init__(self, store: Store, settings: Settings | None = None) -> None:
         self.store = store
         self.settings = settings or Settings()
         self._pending: tuple[dict[str, str], dict[str, str]] | None = None
@@ -84,7 +84,7 @@ class RebuildReport:
     featurised: int
 
 
-def rebuild_stories(store: SQLiteStore, settings: Settings | None = None) -> RebuildReport:
+def rebuild_stories(store: Store, settings: Settings | None = None) -> RebuildReport:
     """Re-cluster every stored article in batch mode, keeping story ids by overlap."""
     settings = settings or Settings()
     stored = {aid: (version, blob) for aid, version, blob, _ in store.iter_features()}

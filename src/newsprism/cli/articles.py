@@ -8,10 +8,10 @@ from newsprism.cli import Context, db_option, fail, format_option
 from newsprism.cli.output import shorten
 from newsprism.errors import NewsprismError
 from newsprism.serialize import analysis_to_dict, article_to_dict, dumps
-from newsprism.store import SQLiteStore, open_store
+from newsprism.store import Store, open_store
 
 
-def open_read_only(obj: Context, db: str | None) -> SQLiteStore:
+def open_read_only(obj: Context, db: str | None) -> Store:
     try:
         return open_store(obj.settings(db=db).db, read_only=True)
     except NewsprismError as exc:

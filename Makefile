@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 DB ?= out/demo.db
 
-.PHONY: demo test lint unit bench lock clean pg-server
+.PHONY: demo test lint unit bench eval eval-quick lock clean pg-server
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,13 @@ pg-server:
 	@[ "$$(id -u)" != 0 ] || bash scripts/build-pgvector.sh >/dev/null 2>&1 || echo "pgvector not built: vectors stay bytea"
 
 test: lint unit
+
+# Quality on the public sets (../shared/data) -> docs/quality.md; exit 1 if a metric is below its floor.
+eval: $(VENV)/.runtime-installed
+	$(BIN)/newsprism eval --format md --output docs/quality.md
+
+eval-quick: $(VENV)/.runtime-installed
+	$(BIN)/newsprism eval --quick
 
 bench: $(VENV)/.dev-installed
 	$(PY) benchmarks/run_all.py

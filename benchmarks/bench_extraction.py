@@ -21,14 +21,10 @@ Usage: ``python benchmarks/bench_extraction.py [--limit N] [--repeat R]``; write
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
 import logging
 import platform
 import re
-import statistics
 import sys
-import tarfile
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -36,108 +32,34 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from newsprism.eval import extraction  # noqa: E402
+from newsprism.eval.extraction import (  # noqa: E402
+    aeb_scores,
+    decode,
+    shingle_match,
+    teval_counts,
+    teval_scores,
+)
+
 DATA = ROOT.parent / "shared" / "data"
 AEB = DATA / "scrapinghub-aeb"
 TEVAL = DATA / "trafilatura-eval"
 RESULTS = ROOT / "benchmarks" / "results" / "extraction.md"
 
-_TOKEN = re.compile(r"\w+", re.UNICODE)
-
 Extractor = Callable[[str], str]
 
 
-# --------------------------------------------------------------------------- AEB metric
-
-
-def shingles(text: str, n: int = 4) -> Counter[tuple[str, ...]]:
-    tokens = _TOKEN.findall(text or "")
-    return Counter(
-        tuple(tokens[i : i + n]) for i in range(max(1, len(tokens) - n + 1)) if tokens[i : i + n]
-    )
-
-
-def shingle_match(true: str, pred: str) -> tuple[float, float, float]:
-    """Normalised (tp, fp, fn) of one document, as the benchmark's evaluate.py computes it."""
-    t, p = shingles(true), shingles(pred)
-    tp = fp = fn = 0.0
-    for key in set(t) | set(p):
-        tc, pc = t.get(key, 0), p.get(key, 0)
-        tp += min(tc, pc)
-        fp += max(0, pc - tc)
-        fn += max(0, tc - pc)
-    total = tp + fp + fn
-    return (tp / total, fp / total, fn / total) if total else (0.0, 0.0, 0.0)
-
-
-def aeb_scores(counts: list[tuple[float, float, float]]) -> dict[str, float]:
-    def precision(tp: float, fp: float, fn: float) -> float:
-        if fp == fn == 0:
-            return 1.0
-        return 0.0 if tp == fp == 0 else tp / (tp + fp)
-
-    def recall(tp: float, fp: float, fn: float) -> float:
-        if fp == fn == 0:
-            return 1.0
-        return 0.0 if tp == fn == 0 else tp / (tp + fn)
-
-    p = statistics.mean(precision(*c) for c in counts if c[0] + c[1] > 0)
-    r = statistics.mean(recall(*c) for c in counts if c[0] + c[2] > 0)
-    return {"f1": 2 * p * r / (p + r), "precision": p, "recall": r}
+# --------------------------------------------------------------------------- metrics (library)
 
 
 def load_aeb(limit: int | None = None) -> list[tuple[str, str, str]]:
-    """``(id, html, gold body)`` sorted by id."""
-    with gzip.open(AEB / "ground-truth.json.gz", "rt", encoding="utf-8") as f:
-        gold = json.load(f)
-    items = []
-    for key in sorted(gold)[:limit]:
-        with gzip.open(AEB / "html" / f"{key}.html.gz", "rt", encoding="utf-8") as f:
-            items.append((key, f.read(), gold[key].get("articleBody", "") or ""))
-    return items
-
-
-# --------------------------------------------------------------------------- trafilatura-eval
-
-
-def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
+    return extraction.load_aeb(AEB, limit)
 
 
 def load_teval(limit: int | None = None) -> list[tuple[str, bytes, dict[str, Any]]]:
-    """``(file, html bytes, gold item)`` for the English pages present in the archive."""
-    gold = json.loads((TEVAL / "evaldata_en.json").read_text(encoding="utf-8"))
-    files: dict[str, bytes] = {}
-    with tarfile.open(TEVAL / "html_en_subset.tar.xz", "r:xz") as tar:
-        for member in tar.getmembers():
-            if member.isfile():
-                handle = tar.extractfile(member)
-                if handle is not None:
-                    files[Path(member.name).name] = handle.read()
-    items = [
-        (v["file"], files[v["file"]], v) for _, v in sorted(gold.items()) if v["file"] in files
-    ]
-    return items[:limit]
-
-
-def teval_counts(item: dict[str, Any], result: str) -> tuple[int, int, int, int]:
-    res = _norm(result)
-    tp = sum(1 for w in item["with"] if _norm(w) in res)
-    fp = sum(1 for w in item["without"] if _norm(w) in res)
-    return tp, fp, len(item["with"]) - tp, len(item["without"]) - fp
-
-
-def teval_scores(counts: list[tuple[int, int, int, int]]) -> dict[str, float]:
-    tp, fp, fn, _ = (sum(c[i] for c in counts) for i in range(4))
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    return {"f1": 2 * p * r / (p + r) if p + r else 0.0, "precision": p, "recall": r}
-
-
-def decode(raw: bytes) -> str:
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
+    return extraction.load_teval(TEVAL, limit)
 
 
 # --------------------------------------------------------------------------- systems
@@ -173,15 +95,7 @@ def newsprism_extract(html: str) -> str:
         return ""
 
 
-def newsprism_clean(html: str) -> str:
-    from newsprism.clean import clean_document
-    from newsprism.errors import CleanError
-    from newsprism.models import Provenance, RawDoc
-
-    try:
-        return clean_document(RawDoc(Provenance("bench", "html.v1"), html=html)).body
-    except CleanError:
-        return ""
+newsprism_clean = extraction.newsprism_clean
 
 
 def run_all(

@@ -63,7 +63,7 @@ lock:
 	/tmp/newsprism-lock/bin/pip install --quiet --upgrade "pip>=24"
 	/tmp/newsprism-lock/bin/pip install --quiet -e .
 	/tmp/newsprism-lock/bin/pip freeze --exclude-editable | grep -v '^-e' > requirements.lock
-	/tmp/newsprism-lock/bin/pip install --quiet -e '.[dev,postgres]'
+	/tmp/newsprism-lock/bin/pip install --quiet -e '.[dev,postgres,spark]'
 	/tmp/newsprism-lock/bin/pip freeze --exclude-editable | grep -v '^-e' | grep -vxFf requirements.lock > requirements-dev.lock
 
 clean:

@@ -9,6 +9,7 @@ import click
 from newsprism.cli import EXIT_ERROR, EXIT_OK, EXIT_PARTIAL, Context, db_option, fail, format_option
 from newsprism.cli.output import progress_bar
 from newsprism.errors import NewsprismError
+from newsprism.runners import add_runner_options, run_ingest
 from newsprism.serialize import dumps
 
 
@@ -18,13 +19,13 @@ from newsprism.serialize import dumps
 @format_option("text", "json")
 @click.option("--no-analyze", is_flag=True, help="Store cleaned articles without analysis.")
 @click.option("--no-stories", is_flag=True, help="Do not assign stories.")
+@add_runner_options
 @click.pass_obj
 def ingest_command(
     obj: Context, paths: tuple[str, ...], db: str | None, fmt: str, no_analyze: bool,
-    no_stories: bool,
+    no_stories: bool, runner: str, master: str, output_parquet: str | None,
 ) -> None:  # fmt: skip
     """Read PATHS (files, directories, or - for stdin) into the store."""
-    from newsprism.pipeline import ingest
     from newsprism.store import open_store
 
     try:
@@ -34,9 +35,9 @@ def ingest_command(
         fail(str(exc))
     with store, progress_bar("ingesting", enabled=fmt == "text") as advance:
         try:
-            report = ingest(
-                paths, store, settings, analyze=not no_analyze, cluster=not no_stories,
-                progress=advance,
+            report = run_ingest(
+                runner, paths, store, settings, master=master, analyze=not no_analyze,
+                cluster=not no_stories, output_parquet=output_parquet, progress=advance,
             )  # fmt: skip
         except NewsprismError as exc:
             fail(str(exc))

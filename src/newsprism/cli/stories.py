@@ -93,17 +93,27 @@ def show_command(obj: Context, story_id: str, db: str | None, fmt: str, output: 
 @click.command("cluster")
 @db_option
 @click.option("--rebuild", is_flag=True, required=True, help="Re-cluster every stored article.")
+@click.option(
+    "--runner",
+    type=click.Choice(["local", "spark"]),
+    default="local",
+    show_default=True,
+    help="Where to run: this process, or Spark (needs the spark extra).",
+)
+@click.option("--master", default="local[2]", show_default=True, help="Spark master URL.")
 @format_option("text", "json")
 @click.pass_obj
-def cluster_command(obj: Context, db: str | None, rebuild: bool, fmt: str) -> None:
+def cluster_command(
+    obj: Context, db: str | None, rebuild: bool, runner: str, master: str, fmt: str
+) -> None:
     """Re-cluster all stored articles in batch mode; story ids are kept by overlap."""
+    from newsprism.runners import run_cluster
     from newsprism.store import open_store
-    from newsprism.stories import rebuild_stories
 
     try:
         settings = obj.settings(db=db)
         with open_store(settings.db) as store:
-            report = rebuild_stories(store, settings)
+            report = run_cluster(runner, store, settings, master=master)
     except NewsprismError as exc:
         fail(str(exc))
         raise

@@ -1,14 +1,18 @@
 """The compare stage: speed (seeds, a 20-article story) and cited briefs on NeuS/AllSides.
 
-Usage: ``python benchmarks/bench_compare.py [--limit N] [--skip-neus] [--skip-speed]``
+Usage: ``python benchmarks/bench_compare.py [--limit N] [--skip-neus] [--skip-speed]
+[--baseline-src DIR] [--rounds N]``
 
-Speed
-  * cold: ``compare_files`` on the two seed articles in a fresh interpreter (imports, spaCy
+Speed (each source tree in its own child processes, rounds alternating the trees)
+  * cold: ``newsprism compare`` on the two seed articles in a fresh interpreter (imports, spaCy
     and MiniLM loading included), wall time of the child process;
-  * warm: in this process after one warm-up run: ``compare_files`` (read, clean, analyze,
-    compare) and ``compare_articles`` with the analyses given (compare alone), median of 5;
+  * warm: in one child after a warm-up run: ``compare_files`` (read, clean, analyze, compare)
+    and ``compare_articles`` with the analyses given (compare alone), medians of 5, with the
+    in-process vector cache cleared (first comparison of the story) and kept (same story again);
   * a 20-article story: the 20 first documents of the largest ECB+ story (subtopic 13_ecb);
-  * baseline (same process, same articles): the analysis alone (``analyze_articles``).
+  * references in the same child: the analysis alone (``analyze_articles``);
+  * ``--baseline-src DIR``: the same measurements for another source tree in the same session
+    (e.g. ``src`` with the compare-stage files of the previous commit), and the ratios.
 
 Briefs (NeuS, Lee et al. 2022, AllSides val split: 307 stories, three outlets' excerpts each,
 reference = the editors' neutral roundup, title + text): ROUGE-1/2/L F1 of the brief, computed
@@ -26,6 +30,7 @@ import argparse
 import gzip
 import hashlib
 import json
+import os
 import re
 import statistics
 import subprocess
@@ -156,76 +161,158 @@ def _sentences(text: str) -> list[str]:
 # --------------------------------------------------------------------------- runs
 
 
-def bench_speed() -> list[str]:
-    from newsprism.analyze import analyze_articles
-    from newsprism.compare import compare_articles, compare_files, story
-    from newsprism.pipeline import read_articles
+#: Measured in a child process per source tree (fresh interpreter, models loaded by a warm-up).
+_WARM_CHILD = """
+import json, statistics, sys, time
+sys.path.insert(0, {src!r})
+from newsprism.analyze import analyze_articles
+from newsprism.compare import compare_articles, compare_files, story
+from newsprism.models import Article, Provenance
+from newsprism.pipeline import read_articles
 
-    lines = ["### Speed", ""]
-    code = (
-        f"import sys; sys.path.insert(0, {str(ROOT / 'src')!r})\n"
-        "from newsprism.compare import compare_files\n"
-        f"compare_files({SEEDS!r})\n"
+SEEDS = {seeds!r}
+r = {{}}
+def med(key, f, n=5, clear=True):
+    wall, cpu = [], []
+    for _ in range(n):
+        if clear:
+            story._vector_cache.clear()
+        t, c = time.perf_counter(), time.process_time()
+        out = f()
+        wall.append(time.perf_counter() - t); cpu.append(time.process_time() - c)
+    r[key], r[key + "_cpu"] = statistics.median(wall), statistics.median(cpu)
+    return out
+compare_files(SEEDS)  # warm-up: models loaded
+med("files", lambda: compare_files(SEEDS))
+med("files_cached", lambda: compare_files(SEEDS), clear=False)
+arts = [a for a in read_articles(SEEDS) if isinstance(a, Article)]
+an = med("analyze", lambda: list(analyze_articles(arts)), n=3)
+med("articles", lambda: compare_articles(arts, an))
+med("articles_cached", lambda: compare_articles(arts, an), clear=False)
+c = compare_articles(arts, an)
+r["seed_units"] = sum(len(f.support) for f in c.facts)
+big = [
+    Article(id=d["id"], body=d["body"], provenance=Provenance(path=d["id"], reader="bench"),
+            source_text=d["body"], outlet=d["id"])
+    for d in json.load(open({ecb!r}))
+]
+big_an = med("big_analyze", lambda: list(analyze_articles(big)), n=3)
+bc = med("big_compare", lambda: compare_articles(big, big_an), n=3)
+r["big_total"] = r["big_analyze"] + r["big_compare"]
+r["big_total_cpu"] = r["big_analyze_cpu"] + r["big_compare_cpu"]
+r["big_facts"] = len(bc.facts)
+r["big_shared"] = sum(f.status == "shared" for f in bc.facts)
+import resource
+r["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps(r))
+"""
+
+_COLD_CHILD = (
+    "import sys; sys.path.insert(0, {src!r}); sys.argv = ['newsprism', 'compare', *{seeds!r}]; "
+    "from newsprism.cli import main; main()"
+)
+
+
+def _cold(src: str) -> tuple[float, float]:
+    """Wall and CPU (user + system) seconds of ``newsprism compare`` on the seeds in a fresh
+    interpreter."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-c", _COLD_CHILD.format(src=src, seeds=SEEDS)],
+        check=True,
+        stdout=subprocess.DEVNULL,
     )
-    colds = []
-    for _ in range(2):
-        t = time.perf_counter()
-        subprocess.run([sys.executable, "-c", code], check=True)
-        colds.append(time.perf_counter() - t)
-    compare_files(SEEDS)  # warm-up: models loaded
-    warm_files, warm_files_cached = [], []
-    for _ in range(5):
-        story._vector_cache.clear()  # first comparison of these articles in the process
-        t = time.perf_counter()
-        compare_files(SEEDS)
-        warm_files.append(time.perf_counter() - t)
-        t = time.perf_counter()
-        compare_files(SEEDS)  # the same story again: sentence vectors cached
-        warm_files_cached.append(time.perf_counter() - t)
-    articles = [a for a in read_articles(SEEDS) if isinstance(a, Article)]
-    t = time.perf_counter()
-    analyses = list(analyze_articles(articles))
-    analyze_s = time.perf_counter() - t
-    warm_cmp, warm_cmp_cached = [], []
-    for _ in range(5):
-        story._vector_cache.clear()
-        t = time.perf_counter()
-        c = compare_articles(articles, analyses)
-        warm_cmp.append(time.perf_counter() - t)
-        t = time.perf_counter()
-        compare_articles(articles, analyses)
-        warm_cmp_cached.append(time.perf_counter() - t)
-    big = ecb_story(20)
-    t = time.perf_counter()
-    big_an = list(analyze_articles(big))
-    big_analyze = time.perf_counter() - t
-    story._vector_cache.clear()
-    t = time.perf_counter()
-    big_c = compare_articles(big, big_an)
-    big_cmp = time.perf_counter() - t
-    n_units_seed = sum(len(f.support) for f in c.facts)
-    lines += [
-        "| run | seconds | note |",
-        "|---|---:|---|",
-        f"| seeds, cold (fresh interpreter, `compare_files`) | {min(colds):.2f} | "
-        f"best of 2 ({', '.join(f'{x:.2f}' for x in colds)}) |",
-        f"| seeds, warm `compare_files` (read+clean+analyze+compare) | "
-        f"{statistics.median(warm_files):.2f} | median of 5, models loaded, vectors not cached |",
-        f"| seeds, warm `compare_files`, same story again | "
-        f"{statistics.median(warm_files_cached):.2f} | sentence vectors cached in the process |",
-        f"| seeds, warm `compare_articles` (analyses given) | {statistics.median(warm_cmp):.2f} | "
-        f"median of 5, vectors not cached; {n_units_seed} aligned units |",
-        f"| seeds, warm `compare_articles`, same story again | "
-        f"{statistics.median(warm_cmp_cached):.2f} | vectors cached |",
-        f"| seeds, baseline: `analyze_articles` alone | {analyze_s:.2f} | same process |",
-        f"| 20-article story (ECB+ 13_ecb), `compare_articles` | {big_cmp:.2f} | "
-        f"{len(big_c.facts)} facts, {sum(f.status == 'shared' for f in big_c.facts)} shared |",
-        f"| 20-article story, baseline: `analyze_articles` alone | {big_analyze:.2f} | |",
-        f"| 20-article story, analysis + compare | {big_analyze + big_cmp:.2f} | |",
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return wall, cpu
+
+
+def _warm(src: str, ecb_file: str) -> dict[str, float]:
+    code = _WARM_CHILD.format(src=src, seeds=SEEDS, ecb=ecb_file)
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+_ROWS = [
+    ("cold", "seeds, cold: `newsprism compare` in a fresh interpreter"),
+    ("files", "seeds, warm `compare_files` (read+clean+analyze+compare), vectors not cached"),
+    ("files_cached", "seeds, warm `compare_files`, same story again (vectors cached)"),
+    ("articles", "seeds, warm `compare_articles` (analyses given), vectors not cached"),
+    ("articles_cached", "seeds, warm `compare_articles`, same story again (vectors cached)"),
+    ("analyze", "seeds, reference: `analyze_articles` alone (median of 3)"),
+    ("big_compare", "20-article story (ECB+ 13_ecb), `compare_articles`, not cached (median of 3)"),
+    ("big_analyze", "20-article story, reference: `analyze_articles` alone (median of 3)"),
+    ("big_total", "20-article story, analysis + compare"),
+]
+
+
+def bench_speed(baseline: Path | None, rounds: int) -> list[str]:
+    """Speed of the current tree and, with ``baseline``, of another source tree measured in the
+    same session: ``rounds`` rounds, each alternating the trees (two cold runs and one warm
+    child each), so both see the same machine load."""
+    import tempfile
+
+    trees = {"current": str(ROOT / "src")}
+    if baseline is not None:
+        trees = {"baseline": str(baseline), **trees}
+    runs: dict[str, list[dict[str, float]]] = {name: [] for name in trees}
+    with tempfile.TemporaryDirectory() as tmp:
+        ecb_file = str(Path(tmp) / "ecb20.json")
+        Path(ecb_file).write_text(
+            json.dumps([{"id": a.id, "body": a.body} for a in ecb_story(20)]), encoding="utf-8"
+        )
+        for _ in range(rounds):
+            for name, src in trees.items():
+                colds = [_cold(src) for _ in range(2)]
+                r = _warm(src, ecb_file)
+                r["cold"], r["cold_cpu"] = min(colds)
+                runs[name].append(r)
+    lines = [
+        "### Speed",
         "",
-        f"Ratios (same process): compare/analysis {statistics.median(warm_cmp) / analyze_s:.1f}× "
-        f"on the seeds, {big_cmp / big_analyze:.1f}× on the 20-article story. Most of compare's "
-        "time is MiniLM encoding of every claim and list item (one vector each).",
+        f"{rounds} rounds; in each, every source tree ran two cold CLI runs (the faster kept) and "
+        "one child process for the warm numbers (medians of 5 inside it unless noted). Cells: "
+        "wall seconds, median over the rounds (min–max). CPU = user + system time of all "
+        "threads (onnxruntime's included), which the other jobs on this shared machine disturb "
+        f"far less than wall time (load average {os.getloadavg()[0]:.1f} at the end): compare "
+        "trees within this table only.",
+        "",
+    ]
+    names = list(trees)
+    header = "| run | " + " | ".join(f"{n} wall (s)" for n in names)
+    if baseline is not None:
+        header += " | wall ratio | CPU ratio |"
+    else:
+        header += " | CPU (s) |"
+    lines += [header, "|---|" + "---:|" * (len(names) + (2 if baseline is not None else 1))]
+    for key, label in _ROWS:
+        cells = []
+        for name in names:
+            vals = [r[key] for r in runs[name]]
+            cells.append(f"{statistics.median(vals):.2f} ({min(vals):.2f}–{max(vals):.2f})")
+        row = f"| {label} | " + " | ".join(cells)
+        if baseline is not None:
+            for k in (key, key + "_cpu"):
+                ratios = [
+                    c[k] / b[k] for b, c in zip(runs["baseline"], runs["current"], strict=True)
+                ]
+                row += f" | {statistics.median(ratios):.2f}"
+            row += " |"
+        else:
+            row += f" | {statistics.median(r[key + '_cpu'] for r in runs['current']):.2f} |"
+        lines.append(row)
+    cur = runs["current"][-1]
+    lines += [
+        "",
+        f"Seeds: {cur['seed_units']:.0f} units in shared and single facts. 20-article story: "
+        f"{cur['big_facts']:.0f} facts, {cur['big_shared']:.0f} shared. Peak memory of the "
+        f"warm child: {cur['peak_mib']:.0f} MiB (current tree). Ratio columns: median over "
+        "rounds of current/baseline within a round (below 1: faster).",
         "",
     ]
     return lines
@@ -294,10 +381,18 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=None, help="NeuS stories at most")
     parser.add_argument("--skip-neus", action="store_true")
     parser.add_argument("--skip-speed", action="store_true")
+    parser.add_argument(
+        "--baseline-src",
+        type=Path,
+        default=None,
+        help="another source tree (a `src` folder) to time in the same session, e.g. a copy of "
+        "src with the compare-stage files of an earlier commit",
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="speed rounds (default 3)")
     args = parser.parse_args()
     out = ["## compare", "", f"Machine: {machine()}.", ""]
     if not args.skip_speed:
-        out += bench_speed()
+        out += bench_speed(args.baseline_src, args.rounds)
     if not args.skip_neus:
         if NEUS.exists():
             out += bench_neus(args.limit)

@@ -215,3 +215,119 @@ def test_pair_score_with_real_cosines_separates_paraphrases(encoder: SentenceEnc
         ]
         assert scores[0] > scores[1] > scores[2], (sentence, scores)
         assert scores[2] < similarity.THRESHOLD
+
+
+# --- batching, token states, preloading ------------------------------------------------------
+
+
+def test_token_budget_and_duplicates_do_not_change_vectors(encoder: SentenceEncoder) -> None:
+    texts = [t for triple in TRIPLES for t in triple]
+    texts = [*texts, texts[0], texts[3], texts[0]]  # repeated texts are encoded once
+    reference = np.vstack([encoder.encode([t]) for t in texts])
+    for tokens in (1, 40, 384, 1 << 20):
+        np.testing.assert_allclose(encoder.encode(texts, batch_tokens=tokens), reference, atol=1e-5)
+    with pytest.raises(ValueError, match="batch_tokens"):
+        encoder.encode(["fine"], batch_tokens=0)
+
+
+def test_encode_tokens_gives_the_same_vectors_and_per_piece_states(
+    encoder: SentenceEncoder,
+) -> None:
+    texts = ["The central bank raised rates.", "", TRIPLES[1][0], "The central bank raised rates."]
+    vectors, states = encoder.encode_tokens(texts)
+    np.testing.assert_allclose(vectors, encoder.encode(texts), atol=1e-5)
+    assert len(states) == len(texts)
+    assert states[0].pieces == ["the", "central", "bank", "raised", "rates", "."]
+    assert states[1].pieces == [] and states[1].states.shape == (0, DIM)
+    for s in states:
+        assert s.states.shape == (len(s.pieces), DIM)
+        assert s.states.dtype == np.float32
+    np.testing.assert_allclose(states[0].states, states[3].states, atol=1e-6)
+    # contextual states: "bank" differs between a river bank and a central bank
+    _, other = encoder.encode_tokens(["They walked along the river bank."])
+    bank_here = states[0].states[2]
+    bank_there = other[0].states[other[0].pieces.index("bank")]
+    assert float(np.linalg.norm(bank_here - bank_there)) > 1.0
+
+
+def test_preload_loads_in_the_background_and_encode_waits_for_it() -> None:
+    fresh = SentenceEncoder()
+    assert not fresh.loaded
+    fresh.preload()
+    fresh.preload()  # a second call starts nothing new
+    vectors = fresh.encode([TRIPLES[0][0]])
+    assert fresh.loaded
+    np.testing.assert_allclose(vectors, get_encoder().encode([TRIPLES[0][0]]), atol=1e-5)
+
+
+def test_preload_of_a_missing_model_fails_only_at_encode(tmp_path: Path) -> None:
+    broken = SentenceEncoder(model_path=tmp_path / "absent.onnx")
+    broken.preload()  # no exception here
+    with pytest.raises(EncoderError, match=r"absent\.onnx"):
+        broken.encode(["x"])
+
+
+# --- similarity v2 ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def views() -> dict[str, similarity.SentenceView]:
+    texts = [t for triple in TRIPLES for t in triple]
+    extra = [
+        "Officials said 40 people were injured when the bridge collapsed on Sunday.",
+        "Officials said 75 people were injured when the bridge collapsed on Sunday.",
+    ]
+    return dict(zip(texts + extra, similarity.describe(texts + extra), strict=True))
+
+
+def test_v2_model_loads_and_matches_its_feature_list() -> None:
+    model = similarity.model_v2()
+    assert model.features == similarity.FEATURES_V2
+    assert len(model.weights) == len(similarity.FEATURES_V2) == 23
+    assert 0.0 < model.threshold < 1.0
+    assert similarity.model_from_dict(model.to_dict()) == model
+    bad = model.to_dict()
+    bad["features"] = bad["features"][:-1]
+    with pytest.raises(ValueError, match="features"):
+        similarity.model_from_dict(bad)
+    with pytest.raises(ValueError, match="feature values"):
+        model.probability([0.0])
+
+
+def test_v2_features_are_symmetric_and_see_the_parse(
+    views: dict[str, similarity.SentenceView],
+) -> None:
+    a, b = views[TRIPLES[2][0]], views[TRIPLES[2][1]]
+    fab, fba = similarity.pair_features_v2(a, b), similarity.pair_features_v2(b, a)
+    assert fab == pytest.approx(fba)
+    assert len(fab) == len(similarity.FEATURES_V2)
+    same = dict(zip(similarity.FEATURES_V2, similarity.pair_features_v2(a, a), strict=True))
+    assert same["lemma_min"] == same["dep_min"] == 1.0
+    assert same["edit_max"] == same["pieces_unmatched_max"] == 0.0
+    assert any(w.pos == "VERB" and w.lemma == "cut" for w in a.words)
+
+
+def test_v2_scores_order_paraphrase_topic_and_unrelated(
+    views: dict[str, similarity.SentenceView],
+) -> None:
+    threshold = similarity.model_v2().threshold
+    for sentence, paraphrase, same_topic, unrelated in TRIPLES:
+        s = [
+            similarity.sentence_score(views[sentence], views[other])
+            for other in (paraphrase, same_topic, unrelated)
+        ]
+        assert s[0] > s[1] > s[2], (sentence, s)
+        assert s[2] < threshold
+
+
+def test_v2_number_mismatch_and_score_pairs(views: dict[str, similarity.SentenceView]) -> None:
+    a = views["Officials said 40 people were injured when the bridge collapsed on Sunday."]
+    b = views["Officials said 75 people were injured when the bridge collapsed on Sunday."]
+    plain = similarity.sentence_score(a, b)
+    assert similarity.sentence_score(a, b, ignore_numbers=True) > plain
+    assert similarity.sentence_score(a, a) > plain
+    pairs = [(a.text, b.text), (TRIPLES[0][0], TRIPLES[0][3])]
+    scores = similarity.score_pairs(pairs)
+    assert scores.shape == (2,)
+    assert scores[0] == pytest.approx(plain, abs=1e-5)
+    assert scores[1] < similarity.model_v2().threshold

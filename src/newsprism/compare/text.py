@@ -99,11 +99,11 @@ def acronyms(text: str) -> set[str]:
 
 def initials_of(text: str) -> set[str]:
     """Upper-cased initials of every run of 2–5 consecutive content words."""
-    ws = [w for w in words(text) if w.lower() not in STOPWORDS and w[0].isalpha()]
+    heads = [w[0].upper() for w in words(text) if w[0].isalpha() and w.lower() not in STOPWORDS]
     out: set[str] = set()
     for n in range(2, 6):
-        for i in range(len(ws) - n + 1):
-            out.add("".join(w[0] for w in ws[i : i + n]).upper())
+        for i in range(len(heads) - n + 1):
+            out.add("".join(heads[i : i + n]))
     return out
 
 

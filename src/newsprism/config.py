@@ -40,7 +40,9 @@ class Settings:
     window_days: int = _setting(
         7, "Story clustering: how far apart (days) two articles of one story may be published."
     )
-    workers: int = _setting(1, "Processes used by the local runner for analysis.")
+    workers: int = _setting(
+        1, "Processes the local runner uses for cleaning and analysis (2 on a 2-core machine)."
+    )
 
     def as_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}

@@ -71,7 +71,13 @@ def read_articles(
     from newsprism.read import iter_documents
 
     settings = settings or Settings()
-    yield from clean_documents(iter_documents(paths, settings), settings)
+    docs = iter_documents(paths, settings)
+    if settings.workers > 1:
+        from newsprism.clean.parallel import clean_many
+
+        yield from clean_many(docs, settings, workers=settings.workers)
+    else:
+        yield from clean_documents(docs, settings)
 
 
 def _batches(items: Iterable[Article | Failure], size: int) -> Iterator[list[Article | Failure]]:

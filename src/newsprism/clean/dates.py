@@ -42,6 +42,7 @@ _NUMERIC = re.compile(r"^\s*(?P<a>\d{1,2})[/.-](?P<b>\d{1,2})[/.-](?P<year>\d{4}
 _MONTH_FIRST = re.compile(rf"\b{_WEEKDAY}{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.IGNORECASE)
 _DAY_FIRST = re.compile(rf"\b{_WEEKDAY}{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b", re.IGNORECASE)
 _EPOCH = re.compile(r"^\s*(?P<ts>\d{9,10})(?:\.\d+)?\s*$")
+_FOUR_DIGITS = re.compile(r"\d{4}")
 
 # A line that is only a date with a publication keyword (and maybe a time and a zone).
 _DATE_LINE_LEAD = re.compile(
@@ -135,14 +136,18 @@ def _dateparser_fallback(text: str) -> str | None:
     return _valid(parsed.year, parsed.month, parsed.day)
 
 
+_ISO_IN_LINE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+_ALNUM_ASCII = re.compile(r"[A-Za-z0-9]")
+
+
 def date_line(text: str) -> str | None:
     """The date of a line that says only when the article was published or updated.
 
     ``Published: March 3, 2024``, ``Updated 10:15 AM EDT, Tue April 2, 2024``,
     ``Posted on 2024-04-02``. A line with other words in it is not a date line.
     """
-    if len(text) > 90 or len(text) < 6:
-        return None
+    if len(text) > 90 or len(text) < 6 or _FOUR_DIGITS.search(text) is None:
+        return None  # every date form below has a four-digit year
     lead = _DATE_LINE_LEAD.match(text)
     rest = text[lead.end() :] if lead else text
     found = None
@@ -152,7 +157,7 @@ def date_line(text: str) -> str | None:
             found = m
             break
     if found is None:
-        iso = re.search(r"\b\d{4}-\d{2}-\d{2}\b", rest)
+        iso = _ISO_IN_LINE.search(rest)
         if iso is None:
             return None
         value = normalise_date(iso.group(0))
@@ -164,6 +169,6 @@ def date_line(text: str) -> str | None:
         return None
     leftover = _TIME_BITS.sub(" ", leftover)
     # Without a keyword the line must be a bare date; with one, only times may remain.
-    if re.search(r"[A-Za-z0-9]", leftover):
+    if _ALNUM_ASCII.search(leftover):
         return None
     return value

@@ -9,6 +9,7 @@ a menu), not a heading.
 from __future__ import annotations
 
 import re
+from itertools import zip_longest
 
 from newsprism.clean.text import word_set
 
@@ -42,10 +43,16 @@ def heading_like(text: str) -> bool:
     return lower_small <= max(3, len(words) // 2)
 
 
+_WORD_RUN = re.compile(r"\w+")
+
+
 def same_text(a: str, b: str) -> bool:
-    """Equal after case and whitespace folding (a heading repeating the title)."""
-    fold = re.compile(r"\W+")
-    return fold.sub(" ", a).strip().lower() == fold.sub(" ", b).strip().lower()
+    """Equal after case and whitespace folding (a heading repeating the title): the same
+    words (runs of word characters), compared in lower case one by one."""
+    for x, y in zip_longest(_WORD_RUN.finditer(a), _WORD_RUN.finditer(b)):
+        if x is None or y is None or x.group().lower() != y.group().lower():
+            return False
+    return True
 
 
 def find_headings(paragraphs: list[str]) -> list[int]:

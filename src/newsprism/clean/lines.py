@@ -170,9 +170,32 @@ _NOT_NAMES = re.compile(
 
 @dataclass(slots=True, frozen=True)
 class Rule:
+    """One shape of page-furniture line.
+
+    ``leads``, ``keywords`` and ``digit_lead`` are a cheap gate: a necessary condition, on the
+    line in lower case, for ``test`` to hold (the line starts with one of ``leads``, or with a
+    digit when ``digit_lead``, or contains one of ``keywords``). ``test`` runs only when the
+    gate holds; a rule with none of the three always runs ``test``."""
+
     reason: str
     max_words: int
-    test: Callable[[str], bool]
+    test: Callable[[str], object]
+    leads: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    digit_lead: bool = False
+
+    @property
+    def gated(self) -> bool:
+        return bool(self.leads or self.keywords or self.digit_lead)
+
+    def gate(self, low: str) -> bool:
+        """Whether ``test`` can hold for a line whose lower case is ``low``."""
+        return (
+            not self.gated
+            or low.startswith(self.leads)
+            or (self.digit_lead and low[:1].isdecimal())
+            or any(word in low for word in self.keywords)
+        )
 
 
 def _names_after_by(text: str) -> bool:
@@ -201,30 +224,137 @@ def _mostly_names(text: str) -> bool:
     return known == len(words) and capitalised * 2 >= len(words)
 
 
-def _is_credit(text: str) -> bool:
-    if _CREDIT_STRONG.search(text) and re.match(r"^[\w(\"'“‘—–-]", text):
+def _contributed_credit(text: str) -> bool:
+    """``… contributed reporting``, ``Jane Doe contributed.``"""
+    if _CREDIT_STRONG.search(text) and _CREDIT_START.match(text):
         return True
     bare = _CREDIT_BARE.match(text.strip("()—–- "))
-    if bare is not None and _mostly_names(re.sub(r"['’]s\b", "", bare["who"])):
-        return True
+    return bare is not None and _mostly_names(_POSSESSIVE.sub("", bare["who"]))
+
+
+def _role_credit(text: str) -> bool:
+    """``Reporting by A; Editing by B``."""
     return bool(_ROLE_BY.match(text)) and _names_after_by(text)
 
 
+_CREDIT_START = re.compile(r"^[\w(\"'“‘—–-]")
+_POSSESSIVE = re.compile(r"['’]s\b")
+
+# The gates below list, for each pattern, what every one of its alternatives starts with (or,
+# for the unanchored ones, a word each alternative contains), in lower case.
+
+
+def _leads(words: str) -> tuple[str, ...]:
+    return tuple(words.split())
+
+
+_NETWORK_LEADS = _leads(
+    "facebook twitter x linkedin whatsapp e reddit pinterest telegram print copy messenger "
+    "flipboard tumblr share tweet mail sms threads bluesky mastodon link"
+)
 RULES: tuple[Rule, ...] = (
     Rule("empty", 1_000, lambda t: not has_letters(t)),
-    Rule("navigation", 12, lambda t: bool(_NAVIGATION.search(t))),
-    Rule("advertisement", 10, lambda t: bool(_ADVERT.search(t))),
-    Rule("share", 14, lambda t: bool(_SHARE.search(t))),
-    Rule("social", 25, lambda t: bool(_SOCIAL.search(t))),
-    Rule("community", 14, lambda t: bool(_COMMUNITY.search(t))),
-    Rule("newsletter", 40, lambda t: bool(_NEWSLETTER.search(t))),
-    Rule("teaser", 40, lambda t: bool(_TEASER.match(t))),
-    Rule("credit", 45, _is_credit),
-    Rule("update_note", 60, lambda t: bool(_UPDATE_NOTE.search(t))),
-    Rule("correction", 90, lambda t: bool(_CORRECTION.search(t))),
-    Rule("copyright", 40, lambda t: bool(_COPYRIGHT.search(t))),
-    Rule("caption", 60, lambda t: bool(_CAPTION.search(t))),
+    Rule(
+        "navigation",
+        12,
+        _NAVIGATION.search,
+        leads=_leads(
+            "skip back return go top next previous prev main menu search home log sign close "
+            "toggle cookie accept privacy terms contact about listen print advertise min view "
+            "open see image photo click tap press"
+        ),
+        digit_lead=True,
+    ),
+    Rule(
+        "advertisement",
+        10,
+        _ADVERT.search,
+        leads=_leads(
+            "ad sponsored paid promoted partner story the article continue scroll skip report"
+        ),
+    ),
+    Rule(
+        "share",
+        14,
+        _SHARE.search,
+        leads=(*_NETWORK_LEADS, "click", "pin", "send", "save", "gift", "bookmark"),
+    ),
+    Rule("social", 25, _SOCIAL.search, leads=("follow", "like", "find", "connect", "join")),
+    Rule(
+        "community",
+        14,
+        _COMMUNITY.search,
+        leads=_leads(
+            "join start continue enter comment leave post add write view show hide load read "
+            "see open have what tell be community conversation log sign"
+        ),
+        digit_lead=True,
+    ),
+    Rule(
+        "newsletter",
+        40,
+        _NEWSLETTER.search,
+        leads=_leads(
+            "sign subscribe register get receive want newsletter enter type your already not"
+        ),
+    ),
+    Rule(
+        "teaser",
+        40,
+        _TEASER.match,
+        leads=_leads(
+            "also must read see watch listen explore discover related recommended more up "
+            "coming next most trending top don editor you further in popular"
+        ),
+    ),
+    Rule("credit", 45, _contributed_credit, keywords=("contributed",)),
+    Rule("credit", 45, _role_credit, keywords=("by",)),
+    Rule(
+        "update_note",
+        60,
+        _UPDATE_NOTE.search,
+        leads=("this", "the", "a", "developing", "breaking", "updated", "editor"),
+    ),
+    Rule("correction", 90, _CORRECTION.search, leads=("correction", "clarification", "a")),
+    Rule(
+        "copyright",
+        40,
+        _COPYRIGHT.search,
+        leads=("©", "(c)", "copyright", "this"),
+        keywords=("reserved", "published", "reproduced"),
+    ),
+    Rule(
+        "caption",
+        60,
+        _CAPTION.search,
+        leads=_leads(
+            "photo image picture video graphic illustration caption credit file getty "
+            "shutterstock alamy afp"
+        ),
+        keywords=("/", "|"),
+    ),
 )
+_MAX_WORDS = max(rule.max_words for rule in RULES[1:])
+# The rules after ``empty`` as bits of an int (bit i: ``_GATED[i]``), so that a line's
+# candidate rules are found with a few dictionary look-ups instead of a test per rule.
+_GATED = RULES[1:]
+_WORD_MASKS = tuple(
+    sum(1 << i for i, rule in enumerate(_GATED) if n <= rule.max_words)
+    for n in range(_MAX_WORDS + 1)
+)
+_LEADS_BY_INITIAL: dict[str, tuple[tuple[str, int], ...]] = {}
+for _i, _rule in enumerate(_GATED):
+    for _lead in _rule.leads:
+        _LEADS_BY_INITIAL[_lead[0]] = (*_LEADS_BY_INITIAL.get(_lead[0], ()), (_lead, 1 << _i))
+_KEYWORD_MASKS: dict[str, int] = {}
+for _i, _rule in enumerate(_GATED):
+    for _word in _rule.keywords:
+        _KEYWORD_MASKS[_word] = _KEYWORD_MASKS.get(_word, 0) | 1 << _i
+_DIGIT_MASK = sum(1 << i for i, rule in enumerate(_GATED) if rule.digit_lead)
+_UNGATED_MASK = sum(1 << i for i, rule in enumerate(_GATED) if not rule.gated)
+# Characters that IGNORECASE matches to an ASCII letter although ``str.lower`` does not map
+# them to it (dotted and dotless i, long s): on a line with one, the gates are not used.
+_ODD_CASE = ("\u0130", "\u0131", "\u017f")
 
 
 def classify_line(text: str) -> str | None:
@@ -232,9 +362,42 @@ def classify_line(text: str) -> str | None:
     if not text:
         return None
     words = len(text.split())
-    for rule in RULES:
-        if words <= rule.max_words and rule.test(text):
+    if words <= RULES[0].max_words and RULES[0].test(text):
+        return RULES[0].reason
+    if words > _MAX_WORDS:
+        return None  # prose: too long for every other rule
+    odd = not text.isascii() and any(ch in text for ch in _ODD_CASE)
+    low = None if odd else text.lower()
+    return _first_rule(text, words, low)
+
+
+def _gate_mask(low: str, wanted: int) -> int:
+    """Among the rules ``wanted``, those whose gate holds for a line whose lower case is
+    ``low`` (``Rule.gate``)."""
+    mask = _UNGATED_MASK
+    for lead, bit in _LEADS_BY_INITIAL.get(low[:1], ()):
+        if low.startswith(lead):
+            mask |= bit
+    if wanted & _DIGIT_MASK and low[:1].isdecimal():
+        mask |= _DIGIT_MASK
+    for word, bits in _KEYWORD_MASKS.items():
+        if bits & wanted & ~mask and word in low:
+            mask |= bits
+    return mask & wanted
+
+
+def _first_rule(text: str, words: int, low: str | None) -> str | None:
+    """The first rule after ``empty`` that ``text`` (of ``words`` words) meets; ``low`` (the
+    line in lower case) lets the gates skip patterns that cannot match, None runs them all."""
+    mask = _WORD_MASKS[words]
+    if low is not None:
+        mask = _gate_mask(low, mask)
+    while mask:
+        bit = mask & -mask
+        rule = _GATED[bit.bit_length() - 1]
+        if rule.test(text):
             return rule.reason
+        mask ^= bit
     return None
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Literal
 
 from newsprism.clean.dateline import find_dateline
@@ -103,9 +104,16 @@ def _teaser_item(text: str) -> bool:
 
 
 def _apply_dateline(state: _Lines, found: _Found) -> None:
-    candidates = [
-        ln for ln in state.lines if not ln.blank and state.reason.get(ln.index) in (None, "empty")
-    ][:10]
+    candidates = list(
+        islice(
+            (
+                ln
+                for ln in state.lines
+                if not ln.blank and state.reason.get(ln.index) in (None, "empty")
+            ),
+            10,
+        )
+    )
     match = find_dateline(candidates)
     if match is None:
         return
@@ -249,7 +257,9 @@ def clean_document(doc: RawDoc, settings: Settings | None = None) -> Article:
         state.reason[ln.index] = "header"
     consumed = len(normalise_source(doc.metadata.get("header", ""))) if page is None else 0
     for ln in state.lines:
-        if ln.end <= consumed and not ln.blank:
+        if ln.end > consumed:
+            break  # lines are in order: the rest lie after the consumed header
+        if not ln.blank:
             state.reason[ln.index] = "header"
     fields = {**header.fields, **header_from_metadata(doc.metadata.get("header_lines"))}
 

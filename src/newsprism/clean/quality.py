@@ -16,6 +16,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
+from typing import Any
 
 from newsprism.clean.text import word_set
 from newsprism.clean.wordlist import (
@@ -29,7 +31,16 @@ from newsprism.clean.wordlist import (
 )
 from newsprism.models import QualityFlag
 
-_ALPHA_RUN = re.compile(r"[A-Za-z]+")
+# Every byte that is not an ASCII letter (UTF-8 continuation and lead bytes included) → space.
+_NOT_LETTER = bytes(c if (65 <= c <= 90 or 97 <= c <= 122) else 32 for c in range(256))
+
+
+def alpha_runs(body: str) -> list[str]:
+    """The runs of ASCII letters in ``body``, in order (``re.findall("[A-Za-z]+", body)``,
+    computed on the UTF-8 bytes, where no letter byte is part of another character)."""
+    return body.encode("utf-8", "surrogatepass").translate(_NOT_LETTER).decode("ascii").split()
+
+
 # Characters around a token that make it part of a URL, an address, a handle or a file name.
 _URL_BEFORE = re.compile(r"[\w@/#.\\=&-]$")
 _URL_AFTER = re.compile(r"(?:['’]s)?(?:[\w@/#\\=&-]|\.[A-Za-z0-9])")
@@ -39,26 +50,45 @@ _MAX_RANK_CONTENT = 20_000
 
 
 def fused_words(
-    body: str, lists: WordLists | None = None, words: list[str] | None = None
+    body: str, lists: WordLists | None = None, words: Collection[str] | None = None
 ) -> list[QualityFlag]:
     """Tokens that look like two words with the space between them lost.
 
     ``words``: the alphabetic runs of ``body`` when the caller has them already."""
     lists = lists or word_lists()
+    distinct = set(words if words is not None else alpha_runs(body))
+    return _fused_words(body, lists, distinct, distinct.difference(lists.known))
+
+
+def _fused_words(
+    body: str, lists: WordLists, distinct: set[str], unknown: set[str]
+) -> list[QualityFlag]:
+    """``fused_words`` given the distinct words and those not in ``lists.known`` (``unknown``:
+    the word lists are lower case, so a token in them is known and cannot be flagged)."""
     if not lists.known:
         return []
-    words = words if words is not None else _ALPHA_RUN.findall(body)
-    distinct = set(words)
-    lowered = set(map(str.lower, distinct)).difference(lists.known)
+    lowered = set(map(str.lower, unknown)).difference(lists.known)
     if not lowered:
         return []
+    memo = _memo(lists)
     flags: list[QualityFlag] = []
-    for core in distinct:
-        if len(core) < 5 or core.lower() not in lowered or not core[1:].islower():
+    for core in unknown:
+        if len(core) < 5 or not core[1:].islower():
             continue
-        if is_known(core.lower(), lists):
+        low = core.lower()
+        if low not in lowered:
             continue
-        split = _best_split(core, lists, distinct)
+        if core[0].isupper():
+            known = memo.known.get(low)
+            if known is None:
+                known = memo.known[low] = is_known(low, lists)
+            # A capitalised split depends on the other words of this text: not memoised.
+            split = None if known else _best_split(core, lists, distinct)
+        else:
+            split = memo.split.get(core, _UNSEEN)
+            if split is _UNSEEN:
+                split = None if is_known(low, lists) else _best_split(core, lists, distinct)
+                memo.split[core] = split
         if split is None:
             continue
         # Seen once only: a token repeated in one article is a real word or a name.
@@ -76,6 +106,32 @@ def fused_words(
             )
         )
     return sorted(flags, key=lambda f: f.start)
+
+
+_UNSEEN: Any = object()
+_MEMO_MAX = 100_000
+
+
+class _Memo:
+    """Word checks already made against one word list (news vocabulary repeats from article to
+    article): ``is_known`` of lower-case words, and the split verdict of lower-case tokens."""
+
+    def __init__(self, lists: WordLists) -> None:
+        self.lists = lists
+        self.known: dict[str, bool] = {}
+        self.split: dict[str, tuple[str, str] | None] = {}
+
+    def size(self) -> int:
+        return len(self.known) + len(self.split)
+
+
+_memos: list[_Memo] = []
+
+
+def _memo(lists: WordLists) -> _Memo:
+    if not _memos or _memos[0].lists is not lists or _memos[0].size() > _MEMO_MAX:
+        _memos[:] = [_Memo(lists)]
+    return _memos[0]
 
 
 def _common(word: str, lists: WordLists, limit: int = _MAX_RANK_CONTENT) -> bool:
@@ -197,9 +253,15 @@ def apostrophes(body: str, words: set[str] | None = None) -> list[QualityFlag]:
     """Contractions that lost their apostrophe, as non-words or as other words.
 
     ``words``: the set of alphabetic runs of ``body`` when the caller has it already."""
-    words = words if words is not None else set(_ALPHA_RUN.findall(body))
+    words = words if words is not None else set(alpha_runs(body))
+    return _apostrophes(body, words, not _NONWORD_KEYS.isdisjoint(map(str.lower, words)))
+
+
+def _apostrophes(body: str, words: set[str], nonword_key: bool) -> list[QualityFlag]:
+    """``apostrophes``, told whether one of ``words`` in lower case is a contraction without
+    its apostrophe (``nonword_key``)."""
     flags: list[QualityFlag] = []
-    if _NONWORD_KEYS.isdisjoint(map(str.lower, words)):
+    if not nonword_key:
         nonword: list[re.Match[str]] = []
     else:
         nonword = list(_NONWORD_RE.finditer(body))
@@ -247,8 +309,10 @@ _ABBREVIATIONS = word_set(
     "mi hr hrs sec pic qt pkg"
 )
 _PERIOD_LOWER = re.compile(r"\.[ \t]+[a-z][a-z'’-]*\b(?![.@/:]\w|:/)")
-_STRAY_DASH = re.compile(r"(?<=\w)\.[ \t]+[-–—]+[ \t]+[a-z][\w'’-]*")
-_DOUBLED = re.compile(r"(?<=\w)(?:[.!?,;:][ \t]+[.,;:!?](?![.\w])|,[ \t]*,)")
+# The punctuation comes first and the word character before it is a look-behind after it, so
+# that the regex engine can skip ahead to candidate punctuation instead of trying every place.
+_STRAY_DASH = re.compile(r"\.(?<=\w\.)[ \t]+[-–—]+[ \t]+[a-z][\w'’-]*")
+_DOUBLED = re.compile(r"[.!?,;:](?<=\w[.!?,;:])(?:[ \t]+[.,;:!?](?![.\w])|(?<=,)[ \t]*,)")
 _WORD_BEFORE = re.compile(r"[\w'’.-]+$")
 
 
@@ -299,6 +363,8 @@ _MOJIBAKE = re.compile("(?:â€[\u0080-\u00bf™œ˜”“]|Ã[\u0080-\u00bf]|�
 
 def encoding(body: str) -> list[QualityFlag]:
     """Mojibake: UTF-8 read as Latin-1 or Windows-1252."""
+    if "â" not in body and "Ã" not in body and "Â" not in body:
+        return []  # every pattern starts with one of these
     return [
         QualityFlag("encoding", m.group(0), m.start(), m.end(), detail="mis-decoded characters")
         for m in _MOJIBAKE.finditer(body)
@@ -307,10 +373,16 @@ def encoding(body: str) -> list[QualityFlag]:
 
 def quality_flags(body: str) -> list[QualityFlag]:
     """Every text-quality flag of ``body``, sorted by position."""
-    words = _ALPHA_RUN.findall(body)
+    lists = word_lists()
+    words = set(alpha_runs(body))
+    # The word lists are lower case: every word with a capital letter is among ``unknown``.
+    unknown = words.difference(lists.known)
+    nonword_key = not (
+        _NONWORD_KEYS.isdisjoint(words) and _NONWORD_KEYS.isdisjoint(map(str.lower, unknown))
+    )
     flags = (
-        fused_words(body, words=words)
-        + apostrophes(body, set(words))
+        _fused_words(body, lists, words, unknown)
+        + _apostrophes(body, words, nonword_key)
         + garbled_punctuation(body)
         + encoding(body)
     )

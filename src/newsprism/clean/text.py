@@ -13,21 +13,28 @@ _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 # Remaining C0/C1 control characters (tab and newline excepted) become spaces.
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
-_SPACE_RUN = re.compile(r"\s+")
+# Any character one of the three patterns above replaces (one scan; most text has none).
+_SPECIAL = re.compile(
+    "[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029\u200b\u200c\u200d\u2060\ufeff\u00ad"
+    "\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]"
+)
 
 
 def normalise_source(text: str) -> str:
     """The extracted text as cleaning sees it: NFC, ``\\n`` line breaks only, no invisible or
     control characters. Every later offset refers to this string (``Article.source_text``)."""
     text = unicodedata.normalize("NFC", text)
+    if _SPECIAL.search(text) is None:
+        return text
     text = _LINE_BREAKS.sub("\n", text)
     text = _INVISIBLE.sub("", text)
     return _CONTROL.sub(" ", text)
 
 
 def collapse_spaces(text: str) -> str:
-    """Every whitespace run becomes one space; ends trimmed."""
-    return _SPACE_RUN.sub(" ", text).strip()
+    """Every whitespace run becomes one space; ends trimmed (``str.split`` and the regex
+    ``\\s`` agree on what whitespace is)."""
+    return " ".join(text.split())
 
 
 @dataclass(slots=True, frozen=True)
@@ -66,5 +73,9 @@ def word_set(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
+_ALNUM = re.compile(r"[^\W_]")  # \w is exactly str.isalnum() and "_"
+
+
 def has_letters(text: str) -> bool:
-    return any(ch.isalnum() for ch in text)
+    """Whether ``text`` has a letter or digit (``str.isalnum``) in it."""
+    return _ALNUM.search(text) is not None

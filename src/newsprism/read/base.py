@@ -107,10 +107,11 @@ def is_gzip(raw: BinaryIO) -> bool:
 
 
 def open_content(source: Source, settings: Settings) -> io.BufferedReader:
-    """The file's content, decompressed when it is gzip, capped at ``max_file_bytes``."""
+    """The file's content, decompressed when it is gzip (``source.compressed`` is set),
+    capped at ``max_file_bytes``."""
     raw = source.open_raw()
     try:
-        compressed = is_gzip(raw)
+        compressed = source.compressed = is_gzip(raw)
         inner: BinaryIO = gzip.GzipFile(fileobj=raw, mode="rb") if compressed else raw  # type: ignore[assignment]
     except BaseException:
         raw.close()
@@ -138,12 +139,35 @@ def read_head(stream: BinaryIO, size: int = HEAD_BYTES) -> tuple[bytes, ReadErro
     return b"".join(chunks), None
 
 
-def read_capped(stream: BinaryIO, where: str, limit: int) -> bytes:
-    """All of a stream as one record; ``ReadError`` when it is larger than ``limit`` bytes."""
-    data = stream.read(limit + 1)
+def read_capped(stream: BinaryIO, where: str, limit: int, expected: int | None = None) -> bytes:
+    """All of a stream as one record; ``ReadError`` when it is larger than ``limit`` bytes.
+
+    ``expected``: the size the stream should have (an uncompressed file's size), if known."""
+    # Asking a buffered stream for n bytes makes it allocate n bytes: read what is expected
+    # (or HEAD_BYTES), then the rest, if any, in chunks.
+    size = min(limit + 1, HEAD_BYTES if expected is None else expected + 1)
+    data = stream.read(size)
+    if len(data) == size and size <= limit:
+        parts = [data]
+        got = size
+        while got <= limit:
+            chunk = stream.read(min(limit + 1 - got, _CHUNK_BYTES))
+            if not chunk:
+                break
+            parts.append(chunk)
+            got += len(chunk)
+        data = b"".join(parts)
     if len(data) > limit:
         raise ReadError(where, f"too large: more than max_record_bytes ({limit} bytes)")
     return data
+
+
+_CHUNK_BYTES = 1 << 20
+
+
+def expected_size(source: Source) -> int | None:
+    """The size of a source's content when it is known before reading (uncompressed)."""
+    return None if source.compressed else source.size
 
 
 def check_size(source: Source, limit: int, setting: str) -> None:

@@ -17,7 +17,15 @@ from typing import Any
 from newsprism.config import Settings
 from newsprism.errors import ReadError
 from newsprism.models import Failure, Provenance, RawDoc
-from newsprism.read.base import Source, check_size, one_line, open_content, read_capped, readers
+from newsprism.read.base import (
+    Source,
+    check_size,
+    expected_size,
+    one_line,
+    open_content,
+    read_capped,
+    readers,
+)
 from newsprism.read.decode import looks_binary
 
 NAME = "feed.v1"
@@ -86,7 +94,7 @@ def read_feed(source: Source, settings: Settings) -> Iterator[RawDoc | Failure]:
     """One document per entry; an entry without content is a failure, the others still yield."""
     check_size(source, settings.max_record_bytes, "max_record_bytes")
     with open_content(source, settings) as stream:
-        data = read_capped(stream, source.name, settings.max_record_bytes)
+        data = read_capped(stream, source.name, settings.max_record_bytes, expected_size(source))
     if not data.strip():
         raise ReadError(source.name, "empty file")
     if looks_binary(data):

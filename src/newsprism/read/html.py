@@ -7,7 +7,14 @@ from collections.abc import Iterator
 from newsprism.config import Settings
 from newsprism.errors import ReadError
 from newsprism.models import Failure, Provenance, RawDoc
-from newsprism.read.base import Source, check_size, open_content, read_capped, readers
+from newsprism.read.base import (
+    Source,
+    check_size,
+    expected_size,
+    open_content,
+    read_capped,
+    readers,
+)
 from newsprism.read.decode import DecodeError, declared_charset, decode_bytes
 
 NAME = "html.v1"
@@ -29,7 +36,7 @@ def read_html(source: Source, settings: Settings) -> Iterator[RawDoc | Failure]:
     """One page per file."""
     check_size(source, settings.max_record_bytes, "max_record_bytes")
     with open_content(source, settings) as stream:
-        data = read_capped(stream, source.name, settings.max_record_bytes)
+        data = read_capped(stream, source.name, settings.max_record_bytes, expected_size(source))
     if not data.strip():
         raise ReadError(source.name, "empty file")
     try:

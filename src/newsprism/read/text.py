@@ -25,7 +25,14 @@ from dataclasses import dataclass, field
 from newsprism.config import Settings
 from newsprism.errors import ReadError
 from newsprism.models import Failure, Provenance, RawDoc
-from newsprism.read.base import Source, check_size, open_content, read_capped, readers
+from newsprism.read.base import (
+    Source,
+    check_size,
+    expected_size,
+    open_content,
+    read_capped,
+    readers,
+)
 from newsprism.read.decode import DecodeError, decode_bytes
 
 NAME = "text.v1"
@@ -155,7 +162,7 @@ def read_text(source: Source, settings: Settings) -> Iterator[RawDoc | Failure]:
     """One document per file."""
     check_size(source, settings.max_record_bytes, "max_record_bytes")
     with open_content(source, settings) as stream:
-        data = read_capped(stream, source.name, settings.max_record_bytes)
+        data = read_capped(stream, source.name, settings.max_record_bytes, expected_size(source))
     if not data:
         raise ReadError(source.name, "empty file")
     try:

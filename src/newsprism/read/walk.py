@@ -13,6 +13,7 @@ twice through links is read once. A path given explicitly is always read, whatev
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
 import os
@@ -28,7 +29,6 @@ from newsprism.models import Failure, RawDoc
 from newsprism.read.base import (
     HEAD_BYTES,
     Source,
-    is_gzip,
     one_line,
     open_content,
     read_head,
@@ -63,11 +63,15 @@ def _guarded(name: str, source: Source, settings: Settings) -> Iterator[RawDoc |
 
 
 def _head(source: Source, settings: Settings) -> tuple[bytes, ReadError | None]:
-    """The start of the (decompressed) content and the error that cut it short, if any."""
-    with source.open_raw() as raw:
-        source.compressed = is_gzip(raw)
+    """The start of the (decompressed) content and the error that cut it short, if any.
+
+    When that is the whole of a small uncompressed file, the source keeps it, and the reader
+    reads it from memory instead of opening the file again."""
     with open_content(source, settings) as stream:
-        return read_head(stream, HEAD_BYTES)
+        head, error = read_head(stream, HEAD_BYTES)
+    if error is None and not source.compressed and len(head) < HEAD_BYTES:
+        source.open_raw = functools.partial(io.BytesIO, head)
+    return head, error
 
 
 def read_source(
@@ -143,11 +147,14 @@ def _walk(given: str, settings: Settings) -> Iterator[RawDoc | Failure]:
         except OSError as exc:
             yield Failure(folder, f"cannot list folder: {_os_reason(exc)}")
             return
+        real_folder = os.path.realpath(folder)
         for entry in entries:
             if entry.name.startswith("."):
                 continue
-            real = os.path.realpath(entry.path)
-            if entry.is_symlink():
+            # Only a link needs resolving: any other entry is its name in the real folder.
+            link = entry.is_symlink()
+            real = os.path.realpath(entry.path) if link else os.path.join(real_folder, entry.name)
+            if link:
                 if not os.path.exists(real):
                     yield Failure(entry.path, "broken symbolic link")
                     continue

@@ -428,7 +428,7 @@ _INSERT_ARTICLE = """INSERT OR IGNORE INTO articles (
     headings, removed, flags, metadata, ingested_at
 ) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"""
 _MAX_SQL_PARAMS = 500
-WRITE_CACHE_KIB = 32 * 1024
+WRITE_CACHE_KIB = 16 * 1024
 """Page cache of a writing connection (SQLite's default is 2 MiB)."""
 WAL_CHECKPOINT_PAGES = 10_000
 """WAL pages between automatic checkpoints (SQLite's default is 1,000)."""

@@ -36,8 +36,6 @@ import statistics
 import subprocess
 import sys
 import time
-from collections import Counter
-from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,46 +53,8 @@ NEUS = DATA / "neus_allsides" / "data" / "naacl2022_lrc_roundup_random_order_pro
 ECB = DATA / "ecbplus" / "ecbplus_docs.jsonl.gz"
 
 
-# --------------------------------------------------------------------------- ROUGE
-
-
-def _tokens(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9]+", text.lower())
-
-
-def _ngrams(tokens: Sequence[str], n: int) -> Counter[tuple[str, ...]]:
-    return Counter(tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
-
-
-def _f1(overlap: float, cand: float, ref: float) -> float:
-    if cand == 0 or ref == 0 or overlap == 0:
-        return 0.0
-    p, r = overlap / cand, overlap / ref
-    return 2 * p * r / (p + r)
-
-
-def rouge_n(cand: str, ref: str, n: int) -> float:
-    c, r = _ngrams(_tokens(cand), n), _ngrams(_tokens(ref), n)
-    overlap = sum(min(v, r[k]) for k, v in c.items())
-    return _f1(overlap, sum(c.values()), sum(r.values()))
-
-
-def rouge_l(cand: str, ref: str) -> float:
-    a, b = _tokens(cand), _tokens(ref)
-    if not a or not b:
-        return 0.0
-    prev = [0] * (len(b) + 1)
-    for x in a:
-        cur = [0]
-        for j, y in enumerate(b):
-            cur.append(prev[j] + 1 if x == y else max(prev[j + 1], cur[j]))
-        prev = cur
-    return _f1(prev[-1], len(a), len(b))
-
-
-def rouge(cand: str, ref: str) -> tuple[float, float, float]:
-    return rouge_n(cand, ref, 1), rouge_n(cand, ref, 2), rouge_l(cand, ref)
-
+# ROUGE: the library's own implementation (newsprism eval briefs), so the numbers agree.
+from newsprism.eval.briefs import rouge  # noqa: E402
 
 # --------------------------------------------------------------------------- data
 

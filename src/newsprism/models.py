@@ -174,7 +174,7 @@ class Mention:
 class Entity:
     """A name chain: every mention of one person/organisation/place in one article.
 
-    ``key`` is shared across articles (``person:joe biden``) so stories can match names."""
+    ``key`` is shared across articles (``person:jane roe``) so stories can match names."""
 
     key: str
     name: str

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from newsprism.eval.seeds import overlaps
 from tests.conftest import SEED_A, SEED_B, require_gold
 
 pytestmark = pytest.mark.slow
@@ -22,25 +23,6 @@ SINGLE_FLOOR = 15
 
 def _words(text: str) -> list[str]:
     return re.findall(r"\w+", text.lower())
-
-
-def overlaps(gold: str, span: str) -> bool:
-    """Whether a gold phrase and a cited span are (mostly) the same words."""
-    g, s = " ".join(gold.split()), " ".join(span.split())
-    if g in s or s in g:
-        return True
-    gw, sw = _words(g), _words(s)
-    if len(gw) < 2:
-        return False
-    # the longest common run of words must cover most of the shorter side
-    best = 0
-    for i in range(len(gw)):
-        for j in range(len(sw)):
-            k = 0
-            while i + k < len(gw) and j + k < len(sw) and gw[i + k] == sw[j + k]:
-                k += 1
-            best = max(best, k)
-    return best >= max(3, (len(gw) + 1) // 2)
 
 
 @pytest.fixture(scope="module")

@@ -24,6 +24,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from newsprism.compare.caches import LRUCache
+
 Role = Literal["clause", "item", "frame"]
 
 _FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
@@ -290,10 +292,22 @@ def cut(doc: Any) -> list[Piece]:
     return out
 
 
+#: Cuts of sentences already seen in this process, by text (they depend on the text only).
+claim_cut_cache: LRUCache[str, list[Piece]] = LRUCache(20_000)
+
+
 def cut_claims(nlp: Any, texts: Sequence[str]) -> list[list[Piece]]:
     """Pieces of every text; texts without a cue are one clause."""
     out: list[list[Piece]] = [[Piece(0, len(t.rstrip()), "clause")] for t in texts]
-    todo = [i for i, t in enumerate(texts) if has_cue(t)]
+    todo: list[int] = []
+    for i, t in enumerate(texts):
+        if not has_cue(t):
+            continue
+        hit = claim_cut_cache.get(t)
+        if hit is None:
+            todo.append(i)
+        elif hit:
+            out[i] = list(hit)
     if not todo:
         return out
     docs = nlp.pipe(
@@ -301,6 +315,7 @@ def cut_claims(nlp: Any, texts: Sequence[str]) -> list[list[Piece]]:
     )
     for i, doc in zip(todo, docs, strict=True):
         pieces = cut(doc)
+        claim_cut_cache.put(texts[i], list(pieces))
         if pieces:
             out[i] = pieces
     return out

@@ -9,8 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-import threading
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
@@ -20,7 +19,9 @@ import numpy as np
 
 from newsprism.compare.align import Alignment, align, embedding_texts, score_matrix
 from newsprism.compare.brief import build_brief
+from newsprism.compare.caches import LRUCache
 from newsprism.compare.differences import pair_differences
+from newsprism.compare.enumerations import claim_cut_cache
 from newsprism.compare.facts import build_facts, coverage
 from newsprism.compare.framing import act_differences, article_framing, tone_differences
 from newsprism.compare.model import ArticleInfo, Comparison, Difference
@@ -172,8 +173,17 @@ def near_duplicate_origins(articles: Sequence[Article]) -> dict[str, str]:
 
 #: Sentence vectors kept in memory, by text (a story viewed twice is not encoded twice).
 VECTOR_CACHE_SIZE = 10_000
-_vector_cache: OrderedDict[str, np.ndarray] = OrderedDict()
-_cache_lock = threading.Lock()
+#: Analyses kept in memory (an article compared twice in one process is not parsed twice).
+ANALYSIS_CACHE_SIZE = 512
+vector_cache: LRUCache[str, np.ndarray] = LRUCache(VECTOR_CACHE_SIZE)
+analysis_cache: LRUCache[tuple[str, ...], ArticleAnalysis] = LRUCache(ANALYSIS_CACHE_SIZE)
+
+
+def clear_caches() -> None:
+    """Forget every cached analysis, sentence vector and claim cut of this process."""
+    vector_cache.clear()
+    analysis_cache.clear()
+    claim_cut_cache.clear()
 
 
 def _encode(units: Sequence[Unit]) -> np.ndarray:
@@ -184,14 +194,12 @@ def _encode(units: Sequence[Unit]) -> np.ndarray:
         return out
     texts = embedding_texts(units)
     missing: list[int] = []
-    with _cache_lock:
-        for i in wanted:
-            hit = _vector_cache.get(texts[i])
-            if hit is None:
-                missing.append(i)
-            else:
-                _vector_cache.move_to_end(texts[i])
-                out[i] = hit
+    for i in wanted:
+        hit = vector_cache.get(texts[i])
+        if hit is None:
+            missing.append(i)
+        else:
+            out[i] = hit
     if not missing:
         return out
     try:
@@ -201,12 +209,9 @@ def _encode(units: Sequence[Unit]) -> np.ndarray:
     except NewsprismError as exc:
         log.warning("sentence vectors unavailable (%s); aligning on words and names only", exc)
         return out
-    with _cache_lock:
-        for i, vec in zip(missing, fresh, strict=True):
-            out[i] = vec
-            _vector_cache[texts[i]] = vec
-        while len(_vector_cache) > VECTOR_CACHE_SIZE:
-            _vector_cache.popitem(last=False)
+    for i, vec in zip(missing, fresh, strict=True):
+        out[i] = vec
+        vector_cache.put(texts[i], vec)
     return out
 
 
@@ -231,10 +236,27 @@ def _nlp() -> Any:
         return None
 
 
-def _analyze(articles: Sequence[Article]) -> list[ArticleAnalysis]:
-    from newsprism.analyze import analyze_articles
+def _analysis_key(article: Article) -> tuple[str, ...]:
+    """Everything the analyzer reads besides the title and body (which the id hashes)."""
+    headings = ";".join(f"{h.level}:{h.start}:{h.end}" for h in article.headings)
+    return (article.id, article.published or "", article.language or "", headings)
 
-    return list(analyze_articles(articles))
+
+def _analyze(articles: Sequence[Article]) -> list[ArticleAnalysis]:
+    from newsprism.analyze import ANALYZER_NAME, analyze_articles
+
+    keys = [(ANALYZER_NAME, *_analysis_key(a)) for a in articles]
+    found = [analysis_cache.get(k) for k in keys]
+    todo = [a for a, hit in zip(articles, found, strict=True) if hit is None]
+    fresh = iter(list(analyze_articles(todo)))
+    out: list[ArticleAnalysis] = []
+    for key, hit in zip(keys, found, strict=True):
+        if hit is None:
+            hit = next(fresh)
+            if not any(f.kind == "analysis_error" for f in hit.flags):
+                analysis_cache.put(key, hit)
+        out.append(hit)
+    return out
 
 
 def _doc_similarity(units: Sequence[Unit], vectors: np.ndarray, n_articles: int) -> float:

@@ -18,7 +18,6 @@ Writes a markdown section to ``benchmarks/results/alignment.md``.
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import os
 import platform
@@ -33,6 +32,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from newsprism.eval.alignment import Pair, f1_acc, load_msrp  # noqa: E402
 from newsprism.features import embed, similarity  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "msrp"
@@ -43,7 +43,6 @@ CV_SEEDS = (0, 1, 2)
 SPEED_SENTENCES = 256
 SPEED_ROUNDS = 3
 
-Pair = tuple[int, str, str]
 _STOP = frozenset(
     re.findall(
         r"\w+",
@@ -51,31 +50,6 @@ _STOP = frozenset(
         "had it its he she they we i his her their that this which who will would said says",
     )
 )
-
-
-def load_msrp(folder: Path, split: str) -> list[Pair]:
-    """(label, sentence 1, sentence 2) rows of ``msr_paraphrase_{split}.txt.gz``."""
-    path = folder / f"msr_paraphrase_{split}.txt.gz"
-    rows: list[Pair] = []
-    with gzip.open(path, "rt", encoding="utf-8-sig") as handle:
-        next(handle)  # header
-        for number, line in enumerate(handle, start=2):
-            parts = line.rstrip("\n").split("\t")
-            if len(parts) != 5 or parts[0] not in {"0", "1"}:
-                print(f"{path}:{number}: skipped (malformed row)", file=sys.stderr)
-                continue
-            rows.append((int(parts[0]), parts[3], parts[4]))
-    return rows
-
-
-def f1_acc(labels: np.ndarray, predicted: np.ndarray) -> tuple[float, float, float, float]:
-    tp = float(np.sum(predicted & (labels == 1)))
-    fp = float(np.sum(predicted & (labels == 0)))
-    fn = float(np.sum(~predicted & (labels == 1)))
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return f1, float(np.mean(predicted == (labels == 1))), precision, recall
 
 
 def best_threshold(scores: np.ndarray, labels: np.ndarray) -> float:

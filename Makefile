@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 DB ?= out/demo.db
 
-.PHONY: demo test lint unit bench eval eval-quick lock clean pg-server
+.PHONY: demo test lint unit bench eval eval-quick lock clean pg-server fuzz audit browser
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -33,8 +33,14 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
+	$(PY) scripts/audit_deps.py
 
-unit: $(VENV)/.dev-installed pg-server
+# Known vulnerabilities in the pinned dependencies (pip-audit; ignores with reasons in
+# .pip-audit-ignore). Fails on a finding; says so in one line when no service can be reached.
+audit: $(VENV)/.dev-installed
+	$(PY) scripts/audit_deps.py
+
+unit: $(VENV)/.dev-installed pg-server browser
 	$(BIN)/pytest -q
 
 # PostgreSQL server binaries (and pgvector) for the PostgreSQL half of the store tests; without
@@ -44,6 +50,13 @@ pg-server:
 	  { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; } || \
 	  echo "PostgreSQL not installed: its store tests will be skipped"
 	@[ "$$(id -u)" != 0 ] || bash scripts/build-pgvector.sh >/dev/null 2>&1 || echo "pgvector not built: vectors stay bytea"
+
+# Chromium (Debian packages chromium, chromium-driver) for the browser tests of the web UI
+# (Playwright drives the system browser; none is downloaded); without it they are skipped.
+browser:
+	@command -v chromium >/dev/null || \
+	  { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; } || \
+	  echo "Chromium not installed: the browser tests of the web UI will be skipped"
 
 test: lint unit
 
@@ -56,6 +69,12 @@ eval-quick: $(VENV)/.runtime-installed
 
 bench: $(VENV)/.dev-installed
 	$(PY) benchmarks/run_all.py
+
+# Coverage-guided fuzzing (atheris) of the readers and the cleaner -> benchmarks/results/fuzz.md;
+# crashing inputs are kept in tests/fuzz_regressions/ (replayed by the tests).
+FUZZ_SECONDS ?= 120
+fuzz: $(VENV)/.dev-installed
+	$(PY) benchmarks/fuzz_readers.py --seconds $(FUZZ_SECONDS)
 
 # Re-pin: resolve the dependencies of pyproject.toml in a scratch venv and write both locks.
 lock:

@@ -36,6 +36,9 @@ class Settings:
     follow_symlinks: bool = _setting(
         False, "Follow symbolic links that point outside a directory being ingested."
     )
+    max_clean_seconds: float = _setting(
+        30.0, "Longest time cleaning one record may take; a slower one fails (0: no limit)."
+    )
     batch_size: int = _setting(200, "Articles written per store transaction.")
     window_days: int = _setting(
         7, "Story clustering: how far apart (days) two articles of one story may be published."

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from newsprism.config import Settings
-from newsprism.errors import CleanError, NewsprismError
+from newsprism.errors import CleanError, NewsprismError, StoreUnavailableError
 from newsprism.models import Article, ArticleAnalysis, Failure, RawDoc
+from newsprism.read.base import one_line, printable
 
 if TYPE_CHECKING:
     from newsprism.store import Store
@@ -42,7 +43,7 @@ class IngestReport:
 
 def where_of(doc: RawDoc) -> str:
     prov = doc.provenance
-    return f"{prov.path} {prov.locator}" if prov.locator else prov.path
+    return printable(f"{prov.path} {prov.locator}" if prov.locator else prov.path)
 
 
 def clean_documents(
@@ -58,10 +59,10 @@ def clean_documents(
         try:
             yield clean_document(doc, settings)
         except CleanError as exc:
-            yield Failure(where_of(doc), str(exc))
+            yield Failure(where_of(doc), one_line(exc))
         except Exception as exc:  # a boundary: one bad record must not stop the batch
             log.exception("cleaning %s failed", where_of(doc))
-            yield Failure(where_of(doc), f"cleaning failed: {type(exc).__name__}: {exc}")
+            yield Failure(where_of(doc), f"cleaning failed: {type(exc).__name__}: {one_line(exc)}")
 
 
 def read_articles(
@@ -178,6 +179,10 @@ def ingest(
             update = stories.add(items) if stories else None
             try:
                 result = store.write_batch(items, update)
+            except StoreUnavailableError:
+                if stories:
+                    stories.rollback()
+                raise  # read-only store, full disk: no later batch could be stored either
             except NewsprismError as exc:
                 if stories:
                     stories.rollback()

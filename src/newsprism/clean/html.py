@@ -12,9 +12,11 @@ out, tables kept. Paragraphs, headings and list items come one per line.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from typing import Any
 
+from newsprism.clean.guard import check_depth, check_markup
 from newsprism.errors import CleanError
 
 logger = logging.getLogger(__name__)
@@ -29,6 +31,9 @@ EXTRACT_OPTIONS: dict[str, Any] = {
     "deduplicate": False,
     "with_metadata": False,
 }
+
+
+_FRAGMENT_TAGS = re.compile(r"<(?:html|head|body)[\s>]|<!doctype", re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -99,16 +104,23 @@ def _metadata(tree: Any, url: str | None) -> Any:
 
 def extract_page(html: str, url: str | None = None, *, metadata: bool = True) -> PageText:
     """The main text and (unless ``metadata`` is False: the caller has them from a record)
-    the metadata of ``html``. Raises CleanError when no text is found."""
+    the metadata of ``html``. Raises CleanError when no text is found, ``TooComplex`` (a
+    CleanError) for a page over the limits of ``guard``."""
     try:
         import trafilatura  # lazy: heavy import
     except ImportError as exc:  # pragma: no cover - a declared dependency
         raise CleanError(f"trafilatura is not installed: {exc}") from exc
     if not html or not html.strip():
         raise CleanError("empty HTML page")
+    check_markup(html)
+    if _FRAGMENT_TAGS.search(html, 0, 4096) is None:
+        # a fragment (a feed entry's content, a record's html): trafilatura refuses one that
+        # does not say "html" near its start and has fewer than two top-level elements
+        html = f"<html><body>{html}</body></html>"
     tree = trafilatura.load_html(html)
     if tree is None:
         raise CleanError("HTML could not be parsed")
+    check_depth(tree)
     meta = _metadata(tree, url) if metadata else None
     try:
         doc = trafilatura.bare_extraction(tree, url=url, **EXTRACT_OPTIONS)

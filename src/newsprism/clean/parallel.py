@@ -30,6 +30,7 @@ from itertools import islice
 from newsprism.config import Settings
 from newsprism.errors import CleanError
 from newsprism.models import Article, Failure, RawDoc
+from newsprism.read.base import one_line, printable
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +52,7 @@ Result = Article | Failure
 def where_of(doc: RawDoc) -> str:
     """The file (and record) a document came from, as failures name it."""
     prov = doc.provenance
-    return f"{prov.path} {prov.locator}" if prov.locator else prov.path
+    return printable(f"{prov.path} {prov.locator}" if prov.locator else prov.path)
 
 
 def clean_or_failure(doc: Item, settings: Settings) -> Result:
@@ -64,10 +65,10 @@ def clean_or_failure(doc: Item, settings: Settings) -> Result:
     try:
         return clean_document(doc, settings)
     except CleanError as exc:
-        return Failure(where_of(doc), str(exc))
+        return Failure(where_of(doc), one_line(exc))
     except Exception as exc:  # the boundary: one bad record must not stop the batch
         logger.exception("cleaning %s failed", where_of(doc))
-        return Failure(where_of(doc), f"cleaning failed: {type(exc).__name__}: {exc}")
+        return Failure(where_of(doc), f"cleaning failed: {type(exc).__name__}: {one_line(exc)}")
 
 
 def _clean_chunk(chunk: list[Item], settings: Settings) -> list[Result]:

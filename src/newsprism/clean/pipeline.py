@@ -16,16 +16,31 @@ from typing import Literal
 
 from newsprism.clean.dateline import find_dateline
 from newsprism.clean.dates import date_line, normalise_date
+from newsprism.clean.guard import time_limit
 from newsprism.clean.header import Header, header_from_metadata, take_header
 from newsprism.clean.headings import find_headings, heading_like, same_text
 from newsprism.clean.html import PageText, extract_page
 from newsprism.clean.language import detect_language
 from newsprism.clean.lines import byline_names, classify_line, is_teaser_header
 from newsprism.clean.quality import quality_flags
-from newsprism.clean.text import Line, collapse_spaces, normalise_source, split_lines
+from newsprism.clean.text import (
+    Line,
+    collapse_spaces,
+    normalise_source,
+    replace_controls,
+    split_lines,
+)
 from newsprism.config import Settings
 from newsprism.errors import CleanError
-from newsprism.models import Article, Dateline, Heading, QualityFlag, RawDoc, RemovedSpan
+from newsprism.models import (
+    Article,
+    Dateline,
+    Heading,
+    Provenance,
+    QualityFlag,
+    RawDoc,
+    RemovedSpan,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -229,12 +244,59 @@ def _first(*values: str | None) -> str | None:
     return None
 
 
+CONTROLS_KEY = "control_chars_replaced"
+"""``Article.metadata`` key: how many control characters (NUL …) cleaning replaced by spaces
+in the text and the fields of the record, when there were any."""
+
+
+def _without_controls(doc: RawDoc) -> tuple[RawDoc, int]:
+    """The document with control characters replaced in its text, HTML and every field, and
+    how many were replaced (``source_text`` normalisation replaces them too; doing it here
+    covers the title, metadata and the HTML before lxml, which refuses some of them)."""
+    count = 0
+
+    def fix(value: str | None) -> str | None:
+        nonlocal count
+        if value is None:
+            return None
+        fixed, n = replace_controls(value)
+        count += n
+        return fixed
+
+    metadata = {fix(k) or "": fix(v) or "" for k, v in doc.metadata.items()}
+    prov = doc.provenance
+    url = fix(doc.url)
+    fixed = RawDoc(
+        provenance=Provenance(
+            prov.path, prov.reader, prov.locator, url if prov.url == doc.url else fix(prov.url)
+        ),
+        text=fix(doc.text),
+        html=fix(doc.html),
+        title=fix(doc.title),
+        url=url,
+        published=fix(doc.published),
+        outlet=fix(doc.outlet),
+        author=fix(doc.author),
+        record_id=fix(doc.record_id),
+        metadata=metadata,
+    )
+    return (fixed, count) if count else (doc, 0)
+
+
 def clean_document(doc: RawDoc, settings: Settings | None = None) -> Article:
     """Clean one document into an article.
 
-    Raises CleanError (a one-line message) when the document has no usable text.
+    Raises CleanError (a one-line message) when the document has no usable text, and
+    ``TooComplex`` (a CleanError, ``record too complex: …``) when it is over a limit of
+    ``guard``, taking longer than ``settings.max_clean_seconds`` included.
     """
     settings = settings or Settings()
+    with time_limit(settings.max_clean_seconds):
+        return _clean(doc, settings)
+
+
+def _clean(doc: RawDoc, settings: Settings) -> Article:
+    doc, controls = _without_controls(doc)
     page: PageText | None = None
     if doc.html is not None and doc.html.strip():
         known = bool(doc.title and doc.published and doc.outlet)
@@ -308,6 +370,8 @@ def clean_document(doc: RawDoc, settings: Settings | None = None) -> Article:
     published, published_source = _published(doc, fields, page, found)
     dateline = found.dateline
     metadata = dict(doc.metadata)
+    if controls:
+        metadata[CONTROLS_KEY] = str(controls)
     if page is not None and page.sitename:
         metadata.setdefault("sitename", page.sitename)
     return Article(

@@ -31,6 +31,14 @@ def normalise_source(text: str) -> str:
     return _CONTROL.sub(" ", text)
 
 
+def replace_controls(text: str) -> tuple[str, int]:
+    """``text`` with every control character (NUL included; tab and line breaks kept) replaced
+    by a space, and how many there were. Databases refuse NUL in text (PostgreSQL does)."""
+    if _CONTROL.search(text) is None:
+        return text, 0
+    return _CONTROL.subn(" ", text)
+
+
 def collapse_spaces(text: str) -> str:
     """Every whitespace run becomes one space; ends trimmed (``str.split`` and the regex
     ``\\s`` agree on what whitespace is)."""

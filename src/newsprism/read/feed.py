@@ -1,5 +1,8 @@
 """RSS and Atom feeds from local files, parsed by feedparser (given bytes, never a URL).
 
+The DOCTYPE declaration is removed before parsing (``strip_doctype``): no entity a feed
+declares is ever expanded, and no external entity or DTD is ever read.
+
 Each entry is one document: its content (``content[0]``) when present, else its summary;
 HTML content goes to ``RawDoc.html``, ``text/plain`` content to ``RawDoc.text``. The feed's
 title is the outlet. ``published`` is the entry's published date as written (else its updated
@@ -10,6 +13,8 @@ Entries are numbered from 1.
 from __future__ import annotations
 
 import io
+import logging
+import re
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -29,6 +34,9 @@ from newsprism.read.base import (
 from newsprism.read.decode import looks_binary
 
 NAME = "feed.v1"
+
+logger = logging.getLogger(__name__)
+_DOCTYPE_END = re.compile(rb"\]\s*>")
 
 
 def _body(entry: Any) -> tuple[str | None, str | None]:
@@ -89,6 +97,40 @@ def entry_doc(entry: Any, outlet: str | None, source: Source, number: int) -> Ra
     )
 
 
+def strip_doctype(data: bytes) -> bytes:
+    """The feed without the DOCTYPE declaration of its prolog, if it has one.
+
+    Its internal subset is where entities are declared: nested ones ("billion laughs") and
+    external ones (``SYSTEM "file:///…"``, XXE). feedparser already refuses to expand them;
+    removing the declaration first means no parser ever sees one. A reference to a removed
+    entity is then left as text. Feeds in UTF-16/32 are left to feedparser's own handling.
+    """
+    pos = len(data) - len(data.removeprefix(b"\xef\xbb\xbf"))
+    while True:
+        while pos < len(data) and data[pos] in b" \t\r\n":
+            pos += 1
+        if data.startswith(b"<?", pos):
+            end = data.find(b"?>", pos)
+        elif data.startswith(b"<!--", pos):
+            end = data.find(b"-->", pos)
+        elif data[pos : pos + 9].lower() == b"<!doctype":
+            break
+        else:
+            return data
+        if end < 0:
+            return data
+        pos = data.find(b">", end) + 1
+    start = pos
+    bracket, close = data.find(b"[", start), data.find(b">", start)
+    if 0 <= bracket < close or (bracket >= 0 and close < 0):
+        found = _DOCTYPE_END.search(data, bracket)
+        end = found.end() if found else len(data)
+    else:
+        end = close + 1 if close >= 0 else len(data)
+    logger.debug("feed DOCTYPE removed (%d bytes)", end - start)
+    return data[:start] + data[end:]
+
+
 @readers.register(NAME)
 def read_feed(source: Source, settings: Settings) -> Iterator[RawDoc | Failure]:
     """One document per entry; an entry without content is a failure, the others still yield."""
@@ -103,6 +145,7 @@ def read_feed(source: Source, settings: Settings) -> Iterator[RawDoc | Failure]:
     import feedparser
 
     # A file object, never bytes or str: feedparser treats strings as URLs or file names.
+    data = strip_doctype(data)
     parsed = feedparser.parse(io.BytesIO(data), sanitize_html=True, resolve_relative_uris=False)
     entries = parsed.get("entries") or []
     if not entries:

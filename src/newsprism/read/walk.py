@@ -31,6 +31,7 @@ from newsprism.read.base import (
     Source,
     one_line,
     open_content,
+    printable,
     read_head,
     readers,
 )
@@ -261,7 +262,18 @@ def iter_documents(
     for given in paths:
         given = os.fspath(given)
         try:
-            yield from _read_path(given, settings)
+            for item in _read_path(given, settings):
+                yield _one_line(item) if isinstance(item, Failure) else item
         except Exception as exc:  # the boundary: log it, count it, go on
             logger.exception("%s: reading failed", given)
-            yield Failure(given, f"unexpected error: {type(exc).__name__}: {one_line(exc)}")
+            yield Failure(
+                printable(given), f"unexpected error: {type(exc).__name__}: {one_line(exc)}"
+            )
+
+
+def _one_line(failure: Failure) -> Failure:
+    """A failure whose file name (a name may hold a newline) and reason fit on one line."""
+    where, reason = printable(failure.where), one_line(failure.reason)
+    if where == failure.where and reason == failure.reason:
+        return failure
+    return Failure(where, reason)

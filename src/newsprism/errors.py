@@ -28,6 +28,29 @@ class StoreError(NewsprismError):
     """The store could not be opened, migrated or written."""
 
 
+class StoreUnavailableError(StoreError):
+    """The store cannot be written at all (a read-only file, folder or file system, a full
+    disk, a file that cannot be opened): no later batch could be stored either, so an ingest
+    stops at the first batch that meets it. Batches stored before are kept."""
+
+
+class StoreReadOnlyError(StoreUnavailableError):
+    """The store's file, folder or file system is read-only."""
+
+
+class StoreFullError(StoreUnavailableError):
+    """The disk (or the store's size limit) is full."""
+
+
+class FetchError(NewsprismError):
+    """A URL could not be fetched, or was refused by the fetch policy. Names the URL."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"{url}: {reason}")
+        self.url = url
+        self.reason = reason
+
+
 class AnalyzeError(NewsprismError):
     """The analysis of an article failed."""
 

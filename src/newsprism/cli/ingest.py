@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sys
+from contextlib import nullcontext
 
 import click
 
 from newsprism.cli import EXIT_ERROR, EXIT_OK, EXIT_PARTIAL, Context, db_option, fail, format_option
 from newsprism.cli.output import progress_bar
-from newsprism.errors import NewsprismError
+from newsprism.errors import NewsprismError, StoreUnavailableError
 from newsprism.runners import add_runner_options, run_ingest
 from newsprism.serialize import dumps
 
@@ -19,26 +20,63 @@ from newsprism.serialize import dumps
 @format_option("text", "json")
 @click.option("--no-analyze", is_flag=True, help="Store cleaned articles without analysis.")
 @click.option("--no-stories", is_flag=True, help="Do not assign stories.")
+@click.option(
+    "--fetch",
+    is_flag=True,
+    help="Download http(s) URLs given as PATHS (feeds, pages) under a safe fetch policy.",
+)
+@click.option(
+    "--allow-private-addresses",
+    "allow_private",
+    is_flag=True,
+    help="With --fetch: allow loopback, private and link-local addresses (refused by default).",
+)
+@click.option(
+    "--fetch-linked-articles",
+    "linked",
+    is_flag=True,
+    help="With --fetch: also download the article each feed entry links to.",
+)
 @add_runner_options
 @click.pass_obj
 def ingest_command(
     obj: Context, paths: tuple[str, ...], db: str | None, fmt: str, no_analyze: bool,
-    no_stories: bool, runner: str, master: str, output_parquet: str | None,
+    no_stories: bool, fetch: bool, allow_private: bool, linked: bool, runner: str, master: str,
+    output_parquet: str | None,
 ) -> None:  # fmt: skip
-    """Read PATHS (files, directories, or - for stdin) into the store."""
+    """Read PATHS (files, directories, - for stdin, or URLs with --fetch) into the store."""
+    from newsprism.read.fetch import FetchPolicy, fetching, is_url
     from newsprism.store import open_store
 
+    urls = [p for p in paths if is_url(p)]
+    if urls and not fetch:
+        fail(f"{urls[0]}: a URL; add --fetch to download it")
+    if (allow_private or linked) and not fetch:
+        fail("--allow-private-addresses and --fetch-linked-articles need --fetch")
+    if urls and runner != "local":
+        fail("--fetch needs --runner local")
     try:
         settings = obj.settings(db=db)
         store = open_store(settings.db)
     except NewsprismError as exc:
         fail(str(exc))
+    stored = 0
     with store, progress_bar("ingesting", enabled=fmt == "text") as advance:
+
+        def progress(event: str, n: int) -> None:
+            nonlocal stored
+            stored += n if event == "stored" else 0
+            advance(event, n)
+
+        policy = FetchPolicy(allow_private=allow_private, linked_articles=linked)
         try:
-            report = run_ingest(
-                runner, paths, store, settings, master=master, analyze=not no_analyze,
-                cluster=not no_stories, output_parquet=output_parquet, progress=advance,
-            )  # fmt: skip
+            with fetching(policy) if urls else nullcontext():
+                report = run_ingest(
+                    runner, paths, store, settings, master=master, analyze=not no_analyze,
+                    cluster=not no_stories, output_parquet=output_parquet, progress=progress,
+                )  # fmt: skip
+        except StoreUnavailableError as exc:
+            fail(f"{exc} [{stored} article(s) stored before it]")
         except NewsprismError as exc:
             fail(str(exc))
     if fmt == "json":

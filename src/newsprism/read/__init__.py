@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from newsprism.read import feed, html, records, text, warc
 from newsprism.read.base import Reader, Source, readers
+from newsprism.read.fetch import iter_documents  # walk.iter_documents, and URLs (--fetch)
 from newsprism.read.sniff import detect_reader
 from newsprism.read.text import split_header
-from newsprism.read.walk import iter_documents
 
 __all__ = [
     "Reader",

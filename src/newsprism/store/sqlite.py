@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import logging
+import os
 import re
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from newsprism.errors import StoreError
+from newsprism.errors import (
+    StoreError,
+    StoreFullError,
+    StoreReadOnlyError,
+    StoreUnavailableError,
+)
 from newsprism.models import Article, ArticleAnalysis, Story, StoryEvent
 from newsprism.serialize import (
     analysis_from_dict,
@@ -87,11 +95,15 @@ class SQLiteStore:
         self.read_only = read_only
         try:
             if read_only:
-                uri = f"file:{self.path}?mode=ro"
-                self.conn = sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None)
+                self.conn = self._connect_read_only()
             else:
                 if self.path.parent and not self.path.parent.exists():
                     self.path.parent.mkdir(parents=True, exist_ok=True)
+                if self.path.exists() and not os.access(self.path, os.W_OK):
+                    raise StoreReadOnlyError(
+                        f"{self.path}: the store cannot be written: its file or file system is "
+                        "read-only (reading it needs no write access)"
+                    )
                 self.conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             self.conn.row_factory = sqlite3.Row
             self.conn.execute("PRAGMA foreign_keys = ON")
@@ -107,7 +119,25 @@ class SQLiteStore:
                 self.conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_PAGES}")
                 self._migrate()
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path}: cannot open store ({exc})") from exc
+            raise store_error(self.path, exc, "cannot open the store") from exc
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot open the store ({exc.strerror})") from exc
+
+    def _connect_read_only(self) -> sqlite3.Connection:
+        """A read-only connection. A store in a folder this process cannot write (a read-only
+        mount, say) cannot get the shared-memory file WAL readers need: when no write-ahead log
+        is pending there, it is read as an immutable file instead."""
+        uri = f"file:{_uri_path(self.path)}?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return conn
+        except sqlite3.OperationalError as exc:
+            conn.close()
+            if _code(exc) != sqlite3.SQLITE_CANTOPEN or _wal_of(self.path).exists():
+                raise
+        log.info("%s: folder not writable, reading the store as an immutable file", self.path)
+        return sqlite3.connect(uri + "&immutable=1", uri=True, timeout=30, isolation_level=None)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -138,8 +168,8 @@ class SQLiteStore:
                 )
                 self.conn.execute("COMMIT")
             except sqlite3.DatabaseError as exc:
-                self.conn.execute("ROLLBACK")
-                raise StoreError(f"{self.path}: migration {name} failed ({exc})") from exc
+                self._rollback()
+                raise store_error(self.path, exc, f"migration {name} failed") from exc
 
     def applied_migrations(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT name FROM _migrations ORDER BY name")]
@@ -174,10 +204,16 @@ class SQLiteStore:
                 self._apply_stories(stories)
             self.conn.execute("COMMIT")
         except (sqlite3.DatabaseError, ValueError) as exc:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
-            raise StoreError(f"{self.path}: batch not stored ({exc})") from exc
+            self._rollback()
+            raise store_error(self.path, exc, "batch not stored") from exc
         return result
+
+    def _rollback(self) -> None:
+        """Roll back the open transaction, if any (SQLite may have rolled it back already, on
+        a full disk say, and a failing rollback must not hide the error that caused it)."""
+        if self.conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.execute("ROLLBACK")
 
     def _insert_articles(self, articles: Sequence[Article]) -> list[bool]:
         """Insert the articles not stored yet (one ``executemany``); for each, whether it is
@@ -262,6 +298,20 @@ class SQLiteStore:
         )
 
     # ------------------------------------------------------------------ reading
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Read several things as of one moment: the reads inside share one read transaction,
+        so a batch committed meanwhile (by this or another process) is seen whole or not at
+        all by every one of them. Writers are not blocked (WAL)."""
+        if self.conn.in_transaction:
+            raise StoreError(f"{self.path}: snapshot inside a transaction")
+        self.conn.execute("BEGIN DEFERRED")
+        try:
+            yield
+        finally:
+            if self.conn.in_transaction:
+                self.conn.execute("COMMIT")
 
     def has_article(self, article_id: str) -> bool:
         row = self.conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone()
@@ -381,6 +431,47 @@ class SQLiteStore:
             quoted = " ".join(f'"{w}"' for w in words)
             rows = self.conn.execute(sql, (quoted, limit)).fetchall()
         return [SearchHit(r[0], r[1], r[2], r[3], r[4], float(r[5])) for r in rows]
+
+
+def _code(exc: sqlite3.Error) -> int:
+    """SQLite's primary result code of an error (``SQLITE_FULL``, ...), or -1."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code & 0xFF if isinstance(code, int) else -1
+
+
+def store_error(path: Path, exc: sqlite3.Error | ValueError, doing: str) -> StoreError:
+    """The newsprism error for an SQLite error met while ``doing`` something to the store at
+    ``path``: read-only, full disk and cannot-open errors become ``StoreUnavailableError``s
+    (an ingest stops at them); the others a plain ``StoreError`` (that batch fails)."""
+    detail = " ".join(str(exc).split())
+    code = _code(exc) if isinstance(exc, sqlite3.Error) else -1
+    if code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM):
+        return StoreReadOnlyError(
+            f"{path}: {doing}: the store is read-only ({detail}); "
+            "check the permissions of the file, its folder and its file system"
+        )
+    if code == sqlite3.SQLITE_FULL:
+        return StoreFullError(
+            f"{path}: {doing}: disk full or the store's size limit reached ({detail}); "
+            "what was stored before is intact: free some space and run again"
+        )
+    if code == sqlite3.SQLITE_CANTOPEN:
+        return StoreUnavailableError(
+            f"{path}: {doing}: cannot open the store's file or its journal ({detail}); "
+            "check that its folder exists and can be written"
+        )
+    if code == sqlite3.SQLITE_IOERR:
+        return StoreUnavailableError(f"{path}: {doing}: disk I/O error ({detail})")
+    return StoreError(f"{path}: {doing} ({detail})")
+
+
+def _wal_of(path: Path) -> Path:
+    return path.with_name(path.name + "-wal")
+
+
+def _uri_path(path: Path) -> str:
+    """``path`` for an SQLite ``file:`` URI (``?`` and ``#`` would end the path)."""
+    return str(path).replace("%", "%25").replace("?", "%3f").replace("#", "%23")
 
 
 def _split_sql(sql: str) -> list[str]:

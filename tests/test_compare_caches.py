@@ -67,10 +67,10 @@ def test_an_analysis_is_not_reused_when_the_article_date_changes(
 ) -> None:
     compare_story.clear_caches()
     undated = next(a for a in seed_articles if not a.published)
-    compare_story._analyze([undated])
+    compare_story.analyze_cached([undated])
     misses = compare_story.analysis_cache.misses
     dated = replace(undated, published="2020-01-07", published_source="test")
-    analysis = compare_story._analyze([dated])[0]
+    analysis = compare_story.analyze_cached([dated])[0]
     assert compare_story.analysis_cache.misses == misses + 1
     assert len(compare_story.analysis_cache) == 2
     # the fresh analysis resolved its times against the new date, not the cached one's

@@ -86,7 +86,8 @@ def __getattr__(name: str) -> Any:
 if TYPE_CHECKING:
     from newsprism.analyze import analyze_article, analyze_articles
     from newsprism.clean import clean_document
-    from newsprism.compare import compare_articles, compare_files, comparison_to_dict, render
+    from newsprism.compare import compare_articles, compare_files
+    from newsprism.compare.render import comparison_to_dict, render
     from newsprism.config import Settings, load_settings
     from newsprism.errors import NewsprismError
     from newsprism.models import Article, ArticleAnalysis, Failure, RawDoc, Story

@@ -90,7 +90,7 @@ def config_show(obj: Context) -> None:
 
 
 def _register_commands() -> None:
-    from newsprism.cli import articles, compare, ingest, stories
+    from newsprism.cli import articles, compare, ingest, serve, stories
     from newsprism.cli import eval as eval_cli
 
     main.add_command(ingest.ingest_command)
@@ -102,6 +102,7 @@ def _register_commands() -> None:
     main.add_command(stories.show_command)
     main.add_command(stories.cluster_command)
     main.add_command(eval_cli.eval_command)
+    main.add_command(serve.serve_command)
 
 
 _register_commands()

@@ -60,24 +60,13 @@ def stories_command(obj: Context, db: str | None, fmt: str, since: str | None) -
 @click.pass_obj
 def show_command(obj: Context, story_id: str, db: str | None, fmt: str, output: str | None) -> None:
     """Compare the articles of one stored story (an id prefix is enough)."""
-    from newsprism.compare import compare_articles, render
+    from newsprism.compare import CompareError, compare_stored_story, render
 
     with open_read_only(obj, db) as store:
-        stories = [s for s in store.stories() if s.id.startswith(story_id)]
-        if len(stories) != 1:
-            fail(f"{story_id}: " + ("no such story" if not stories else "several stories match"))
-        story = stories[0]
-        articles = list(store.iter_articles(ids=story.article_ids))
-        analyses = [store.get_analysis(a.id) for a in articles]
-        origins = {a: members[0] for members in story.origins for a in members}
-    if any(a is None for a in analyses):
-        from newsprism.analyze import analyze_article
-
-        analyses = [
-            an if an is not None else analyze_article(art)
-            for art, an in zip(articles, analyses, strict=True)
-        ]
-    comparison = compare_articles(articles, [a for a in analyses if a], origins=origins)
+        try:
+            comparison, _ = compare_stored_story(store, story_id)
+        except CompareError as exc:
+            fail(str(exc))
     text = render(comparison, fmt)  # type: ignore[arg-type]
     if output:
         try:

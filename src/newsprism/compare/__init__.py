@@ -6,6 +6,7 @@ Public entry points::
 
     compare_articles(articles, analyses=None, *, origins=None) -> Comparison
     compare_files(paths, settings=None) -> tuple[Comparison, list[Failure]]
+    compare_stored_story(store, story_id) -> tuple[Comparison, StoredStory]
     comparison_to_dict(comparison) -> dict      # the JSON output
     render(comparison, fmt) -> str              # fmt: "text", "md", "html", "json"
 
@@ -31,8 +32,13 @@ from newsprism.compare.story import (
     COMPARE_NAME,
     COMPARERS,
     CompareError,
+    StoredStory,
+    analyze_cached,
     compare_articles,
     compare_files,
+    compare_stored_story,
+    find_story,
+    load_stored_story,
 )
 
 __all__ = [
@@ -48,9 +54,14 @@ __all__ = [
     "Difference",
     "Fact",
     "Framing",
+    "StoredStory",
     "TimelineEvent",
+    "analyze_cached",
     "compare_articles",
     "compare_files",
+    "compare_stored_story",
     "comparison_to_dict",
+    "find_story",
+    "load_stored_story",
     "render",
 ]

@@ -11,8 +11,8 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 import numpy as np
@@ -29,8 +29,11 @@ from newsprism.compare.timeline import build_timeline
 from newsprism.compare.units import Unit, build_units
 from newsprism.config import Settings
 from newsprism.errors import NewsprismError
-from newsprism.models import Article, ArticleAnalysis, Failure, Quote
+from newsprism.models import Article, ArticleAnalysis, Failure, Quote, Story
 from newsprism.registry import Registry
+
+if TYPE_CHECKING:
+    from newsprism.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -242,7 +245,8 @@ def _analysis_key(article: Article) -> tuple[str, ...]:
     return (article.id, article.published or "", article.language or "", headings)
 
 
-def _analyze(articles: Sequence[Article]) -> list[ArticleAnalysis]:
+def analyze_cached(articles: Sequence[Article]) -> list[ArticleAnalysis]:
+    """The articles' analyses, reusing those this process already made for identical input."""
     from newsprism.analyze import ANALYZER_NAME, analyze_articles
 
     keys = [(ANALYZER_NAME, *_analysis_key(a)) for a in articles]
@@ -325,7 +329,7 @@ def compare_articles(
     if articles:
         _preload_encoder()
     if analyses is None:
-        analyses = _analyze(articles)
+        analyses = analyze_cached(articles)
     analyses = list(analyses)
     if len(analyses) != len(articles):
         raise ValueError(f"{len(articles)} articles but {len(analyses)} analyses")
@@ -453,3 +457,48 @@ def compare_files(
     comparison.failures = failures
     comparison.notes = notes + comparison.notes
     return comparison, failures
+
+
+# --------------------------------------------------------------------------- stored stories
+
+
+@dataclass(slots=True)
+class StoredStory:
+    """One stored story's articles, their analyses (stored, or made now where missing) and the
+    origin of each article (near-duplicate copies share one)."""
+
+    story: Story
+    articles: list[Article]
+    analyses: list[ArticleAnalysis]
+    origins: dict[str, str]
+
+
+def find_story(store: Store, story_id: str) -> Story:
+    """The stored story whose id is ``story_id`` or starts with it; :class:`CompareError` when
+    none or several match."""
+    stories = [s for s in store.stories() if s.id == story_id]
+    if not stories:
+        stories = [s for s in store.stories() if s.id.startswith(story_id)]
+    if len(stories) != 1:
+        why = "no such story" if not stories else f"{len(stories)} stories match"
+        raise CompareError(f"{story_id}: {why}")
+    return stories[0]
+
+
+def load_stored_story(store: Store, story: Story) -> StoredStory:
+    """Read a story's articles and stored analyses (within the caller's read transaction, if
+    any); analyses missing from the store are made now, not stored."""
+    articles = list(store.iter_articles(ids=story.article_ids))
+    stored = [store.get_analysis(a.id) for a in articles]
+    missing = [a for a, an in zip(articles, stored, strict=True) if an is None]
+    made = iter(analyze_cached(missing)) if missing else iter(())
+    analyses = [an if an is not None else next(made) for an in stored]
+    origins = {a: members[0] for members in story.origins for a in members}
+    return StoredStory(story, articles, analyses, origins)
+
+
+def compare_stored_story(store: Store, story_id: str) -> tuple[Comparison, StoredStory]:
+    """The comparison of a stored story (an id prefix is enough), as ``newsprism show`` makes it."""
+    loaded = load_stored_story(store, find_story(store, story_id))
+    comparison = compare_articles(loaded.articles, loaded.analyses, origins=loaded.origins)
+    return comparison, loaded

@@ -1,0 +1,58 @@
+"""``newsprism serve``: the web UI and JSON API of a store."""
+
+from __future__ import annotations
+
+import ipaddress
+
+import click
+
+from newsprism.cli import Context, db_option, fail
+from newsprism.errors import NewsprismError
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is a loopback address or ``localhost``."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+@click.command("serve")
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--token",
+    default=None,
+    help="Access token every request must carry (needed to listen beyond loopback).",
+)
+@click.option(
+    "--no-precompute", is_flag=True, help="Do not compare the stored stories in the background."
+)
+@click.pass_obj
+def serve_command(
+    obj: Context, db: str | None, host: str, port: int, token: str | None, no_precompute: bool
+) -> None:
+    """Serve the web UI and JSON API of the store (pages at /, API under /api/)."""
+    if not is_loopback(host) and not token:
+        fail(f"--host {host}: listening beyond this machine needs --token")
+    try:
+        settings = obj.settings(db=db)
+        from newsprism.web import create_app
+
+        allowed = None if token else ["127.0.0.1", "localhost", "[::1]", "::1"]
+        app = create_app(
+            settings.db, token, settings, allowed_hosts=allowed, precompute=not no_precompute
+        )
+    except NewsprismError as exc:
+        fail(str(exc))
+        raise  # unreachable: fail() exits
+    import uvicorn
+
+    shown = f"[{host}]" if ":" in host else host
+    address = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
+    click.echo(f"serving {settings.db} on {address} (Ctrl-C stops)", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)

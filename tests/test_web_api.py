@@ -129,7 +129,11 @@ def test_compare_upload_stores_when_asked(copy_db: Path) -> None:
         response = c.post("/api/compare", data={"texts": [text], "store": "true"})
         assert response.status_code == 200, response.text
         assert response.json()["stored"]["new"] == 1
-        assert len(c.get("/api/articles").json()) == before + 1
+        articles = c.get("/api/articles").json()
+        assert len(articles) == before + 1
+        stored = next(a for a in articles if a["title"] == "Ferry service resumes")
+        assert stored["provenance"]["path"].startswith("upload:")
+        assert "newsprism-upload-" not in json.dumps(stored)
         page = c.post("/compare", data={"texts": [text], "store": "true"})
         assert "1 already stored" in page.text
 

@@ -146,6 +146,28 @@ def ingest(
     Each batch (``settings.batch_size`` articles) is one transaction: its articles, analyses,
     features and story changes are stored together or not at all.
     """
+    settings = settings or Settings()
+    return ingest_articles(
+        read_articles(paths, settings),
+        store,
+        settings,
+        analyze=analyze,
+        cluster=cluster,
+        progress=progress,
+    )
+
+
+def ingest_articles(
+    items: Iterable[Article | Failure],
+    store: Store,
+    settings: Settings | None = None,
+    *,
+    analyze: bool = True,
+    cluster: bool = True,
+    progress: ProgressCallback | None = None,
+) -> IngestReport:
+    """Analyze and store articles that are already read and cleaned (failures are reported as
+    they come); the rest of :func:`ingest`."""
     from newsprism.store import StoredItem
 
     settings = settings or Settings()
@@ -153,7 +175,7 @@ def ingest(
     stories = _story_service(store, settings) if cluster else None
     seen_in_run: set[str] = set()
     with Analyzer(settings.workers) if analyze else nullcontext() as analyzer:
-        for batch in _batches(read_articles(paths, settings), settings.batch_size):
+        for batch in _batches(items, settings.batch_size):
             fresh: list[Article] = []
             for item in batch:
                 if isinstance(item, Failure):
@@ -175,10 +197,10 @@ def ingest(
             analyses: list[ArticleAnalysis | None] = [None] * len(fresh)
             if analyzer is not None:
                 analyses = list(analyzer.run(fresh))
-            items = [StoredItem(a, an) for a, an in zip(fresh, analyses, strict=True)]
-            update = stories.add(items) if stories else None
+            to_store = [StoredItem(a, an) for a, an in zip(fresh, analyses, strict=True)]
+            update = stories.add(to_store) if stories else None
             try:
-                result = store.write_batch(items, update)
+                result = store.write_batch(to_store, update)
             except StoreUnavailableError:
                 if stories:
                     stories.rollback()

@@ -15,7 +15,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from newsprism.compare import analyze_cached, compare_articles, load_stored_story
@@ -248,7 +248,7 @@ class StoreService:
         Raises ``CompareError`` when no document is a readable article."""
         from newsprism.compare import CompareError
         from newsprism.compare.story import near_duplicate_origins
-        from newsprism.pipeline import ingest, read_articles
+        from newsprism.pipeline import ingest_articles, read_articles
 
         with tempfile.TemporaryDirectory(prefix="newsprism-upload-") as tmp:
             paths = _write_documents(Path(tmp), documents)
@@ -274,8 +274,9 @@ class StoreService:
                 )
                 report = None
                 if store:
+                    uploaded = [_uploaded(a, tmp) for a in articles]
                     with open_store(self.db) as writable:
-                        report = ingest([str(p) for p in paths], writable, self.settings)
+                        report = ingest_articles(uploaded, writable, self.settings)
                     report.failed = [_public_failure(f, tmp) for f in report.failed]
             comparison.failures = failures
             comparison.notes = [_public(n, tmp) for n in notes + comparison.notes]
@@ -319,6 +320,13 @@ def _public(text: str, tmp: str) -> str:
     """``text`` with the temporary folder and the file-number prefix taken out of the uploads'
     names (``/tmp/…/002_name.txt`` → ``name.txt``)."""
     return re.sub(re.escape(tmp) + r"[/\\]\d{3}_", "", text)
+
+
+def _uploaded(article: Article, tmp: str) -> Article:
+    """The article as stored from an upload: its provenance names the uploaded file
+    (``upload:name.txt``), not the temporary folder it was read from."""
+    where = replace(article.provenance, path="upload:" + _public(article.provenance.path, tmp))
+    return replace(article, provenance=where)
 
 
 def _public_failure(failure: Failure, tmp: str) -> Failure:

@@ -169,6 +169,42 @@ def _difference_sentence(d: Difference, la: str, lb: str, ta: str, tb: str) -> s
     return f'{la} gives "{ta}" and {lb} gives "{tb}".'
 
 
+def _disputed(cite: Citation, conflicts: Sequence[Difference]) -> tuple[Citation, Citation] | None:
+    """(the cited sentence's side, the other side) of a conflict whose side lies in ``cite``."""
+    for d in conflicts:
+        mine = next(
+            (
+                s
+                for s in d.sides
+                if s.article == cite.article and cite.start <= s.start and s.end <= cite.end
+            ),
+            None,
+        )
+        other = next((s for s in d.sides if s.article != cite.article), None)
+        if mine is not None and other is not None:
+            return mine, other
+    return None
+
+
+def _add_disputed(
+    brief: Brief,
+    cite: Citation,
+    sides: tuple[Citation, Citation],
+    source: str,
+    labels: Mapping[str, str],
+    only: str,
+) -> None:
+    """A sentence whose figure another outlet contradicts: said as that outlet's report, with
+    the other figure beside it, never as a fact."""
+    mine, other = sides
+    label, other_label = labels.get(cite.article, ""), labels.get(other.article, "")
+    text = (
+        f'{only}{label} reports: {_sentence(cite.text)} {other_label} gives "{_clip(other.text)}" '
+        f'instead of "{_clip(mine.text)}".'
+    )
+    _add(brief, text, [cite, other], source, labels)
+
+
 def build_brief(
     facts: Sequence[Fact],
     differences: Sequence[Difference],
@@ -184,10 +220,16 @@ def build_brief(
     )  # stable: text order within equal support
     n_articles = len(article_ids)
     used: set[tuple[str, int]] = set()
+    conflicts = [d for d in differences if d.grade == "conflict"]
     for f in [f for f in shared if f.kind != "item"][:MAX_SHARED]:
         cite = _readable(f, used)
-        if cite is not None:
+        if cite is None:
+            continue
+        disputed = _disputed(cite, conflicts)
+        if disputed is None:
             _add(brief, _sentence(cite.text), [cite], f"fact:{f.id}", labels)
+        else:
+            _add_disputed(brief, cite, disputed, f"fact:{f.id}", labels, "")
     topics = [f for f in shared if f.kind == "item"][:MAX_ITEMS]
     if topics:
         most = max(f.origins for f in topics)
@@ -211,6 +253,10 @@ def build_brief(
             if cite is None:
                 continue
             taken += 1
+            disputed = _disputed(cite, conflicts)
+            if disputed is not None:
+                _add_disputed(brief, cite, disputed, f"fact:{f.id}", labels, "Only ")
+                continue
             text = _sentence(cite.text)
             if n_articles > 1:
                 text = f"Only {label} reports: {text}"

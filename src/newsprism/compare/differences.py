@@ -66,24 +66,32 @@ def _head(u: Unit, q: Quantity) -> set[str]:
     return set(value) if isinstance(value, tuple) else set()
 
 
+def _measured(u: Unit) -> tuple[Quantity, ...]:
+    """The unit's quantities; for a unit without any, those of the rest of its sentence (the
+    clause "when the ferry sank" is the event of "twelve people died" before it)."""
+    if u.quantities:
+        return u.quantities
+    around = u.extra.get("sentence_quantities", ())
+    return tuple(around) if isinstance(around, tuple) else ()
+
+
 def quantity_differences(
     a: Unit, b: Unit, texts: dict[str, str], fact: str | None
 ) -> list[Difference]:
     out: list[Difference] = []
     used: set[int] = set()
-    for qa in a.quantities:
-        candidates = [qb for qb in b.quantities if same_unit(qa, qb)]
+    a_quantities, b_quantities = _measured(a), _measured(b)
+    for qa in a_quantities:
+        candidates = [qb for qb in b_quantities if same_unit(qa, qb)]
         if not candidates:
             continue
         ha = _head(a, qa)
         same_head = [qb for qb in candidates if ha & _head(b, qb)]
         if same_head:
             pick = same_head[0]
-        elif (
-            len(candidates) == 1
-            and sum(1 for q in a.quantities if same_unit(q, qa)) == 1
-            and qa.kind not in ("count", "duration")
-        ):
+        elif len(candidates) == 1 and sum(1 for q in a_quantities if same_unit(q, qa)) == 1:
+            # the alignment says both units state one fact, and each holds one quantity of this
+            # unit: the two measure the same thing ("twelve died" / "seventeen were killed")
             pick = candidates[0]
         else:
             continue

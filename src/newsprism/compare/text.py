@@ -36,6 +36,15 @@ REPORTING = wordset("""
     announced state stated comment commented
     """)
 
+#: Who a statement comes from, when named by role only ("local officials said"): a clause of
+#: these words and a reporting verb attributes the rest of its sentence and states nothing.
+SOURCE_WORDS = wordset("""
+    official officials spokesman spokeswoman spokesperson sources source authorities police
+    statement statements reporters reporter local senior government administration people
+    witnesses witness residents experts analysts agency agencies ministry department office
+    press briefing news conference interview
+    """)
+
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z']*|\d+(?:[.,]\d+)*")
 _ACRONYM = re.compile(r"\b[A-Z]{2,5}s?\b")
 

@@ -15,7 +15,15 @@ from dataclasses import field as dc_field
 from typing import Any, Literal
 
 from newsprism.compare.enumerations import Piece, cut_claims
-from newsprism.compare.text import REPORTING, STOPWORDS, content_stems, stem, trim_span, words
+from newsprism.compare.text import (
+    REPORTING,
+    SOURCE_WORDS,
+    STOPWORDS,
+    content_stems,
+    stem,
+    trim_span,
+    words,
+)
 from newsprism.models import (
     Article,
     ArticleAnalysis,
@@ -118,6 +126,20 @@ def _quote_split(claim: Claim, quotes: Sequence[Quote]) -> list[tuple[int, int, 
     return [(claim.start, claim.end, "claim")]
 
 
+def _attribution_only(text: str, entity_words: set[str]) -> bool:
+    """Whether a clause only names a source and a reporting verb ("local officials said",
+    "the ministry said in a statement")."""
+    lowered = [w.lower() for w in words(text)]
+    if not any(w in REPORTING for w in lowered):
+        return False
+    content = [
+        w
+        for w in lowered
+        if w not in STOPWORDS and w not in REPORTING and w not in entity_words and w[0].isalpha()
+    ]
+    return all(w in SOURCE_WORDS for w in content)
+
+
 def _frame_content(text: str, entity_words: set[str]) -> int:
     n = 0
     for w in words(text):
@@ -168,6 +190,8 @@ def build_units(
                 continue
             if ukind != "item" and _frame_content(ptext, entity_words) < 2:
                 continue  # "Smith told Jones": names and a speech verb only
+            if ukind != "item" and _attribution_only(ptext, entity_words):
+                continue  # "local officials said": who said the rest, not a fact
             units.append(
                 _make_unit(
                     len(units), ai, article, analysis, claim, ps, pe, ptext, ukind, len(parts)
@@ -218,9 +242,25 @@ def _make_unit(
     whole = n_parts == 1 and kind == "claim"
     body_len = max(1, len(article.body))
     full = _text_of(article, fld)
+    # the quantities of the rest of the sentence: a clause cut from "Twelve people died when the
+    # ferry sank" states the event whose toll the other clause gives
+    sentence = next((x for x in analysis.sentences if x.index == claim.sentence), None)
+    around: tuple[Quantity, ...] = ()
+    if sentence is not None:
+        around = tuple(
+            q
+            for q in analysis.quantities
+            if q.field == fld
+            and sentence.field == fld
+            and sentence.start <= q.start
+            and q.end <= sentence.end
+            and not inside(q.start, q.end, q.field)
+        )
     extra: dict[str, Any] = {
-        f"qhead:{q.start}": quantity_head(full, q.start, q.end, claim.subject) for q in quantities
+        f"qhead:{q.start}": quantity_head(full, q.start, q.end, claim.subject)
+        for q in (*quantities, *around)
     }
+    extra["sentence_quantities"] = around
     return Unit(
         index=index,
         article=ai,

@@ -1,0 +1,129 @@
+"""Conflicting and compatible numbers across outlets whose sentences are built differently.
+
+An invented story (no real names): three outlets report one bridge collapse; two give different
+death tolls, the durations of the search differ compatibly, and one sentence attributes its
+claim to "local officials" in a clause of its own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsprism.compare import compare_files, comparison_to_dict
+
+DAILY = """title: Footbridge over the Arlen river collapses in Dunmore
+date: 2025-06-02
+source: Dunmore Daily
+
+Nine people died when the old footbridge over the Arlen river collapsed in Dunmore on Monday evening, city officials said.
+
+The bridge, built in 1931, was crowded with spectators watching a rowing regatta when its central span gave way.
+
+Fire chief Orla Benning said the search for survivors lasted about four hours. Divers worked from the east bank until midnight.
+
+The city council has closed two other bridges of the same design until inspectors have examined them.
+"""
+
+COURIER = """title: Fourteen dead in Dunmore bridge collapse
+date: 2025-06-02
+source: Valley Courier
+
+Fourteen people were killed when the footbridge over the Arlen river gave way in Dunmore on Monday, according to the fire service.
+
+Fire chief Orla Benning told reporters that the search took three and a half hours and that 22 people were treated in hospital.
+
+Witnesses described a sharp crack before the span dropped into the water.
+"""
+
+TIMES = """title: Crowded footbridge falls into the Arlen
+source: Arlen Times
+
+A bridge collapse in Dunmore on Monday left nine people dead, local officials said, as crowds gathered for the regatta.
+
+Fire chief Orla Benning said divers searched for nearly four hours.
+
+Two other bridges of the same design are closed.
+"""
+
+
+@pytest.fixture(scope="module")
+def bridge_story(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    folder: Path = tmp_path_factory.mktemp("bridge")
+    paths = []
+    for name, text in (("daily.txt", DAILY), ("courier.txt", COURIER), ("times.txt", TIMES)):
+        path = folder / name
+        path.write_text(text, encoding="utf-8")
+        paths.append(str(path))
+    comparison, failures = compare_files(paths)
+    assert not failures
+    return comparison_to_dict(comparison)
+
+
+def _label(data: dict[str, object], article_id: str) -> str:
+    articles = data["articles"]
+    assert isinstance(articles, list)
+    return str(next(a["outlet"] for a in articles if a["id"] == article_id))
+
+
+@pytest.mark.slow
+def test_different_death_tolls_are_a_conflict(bridge_story: dict[str, object]) -> None:
+    differences = bridge_story["differences"]
+    assert isinstance(differences, list)
+    tolls = [d for d in differences if d["kind"] == "number"]
+    assert tolls, "the 9 vs 14 death toll was not found"
+    assert all(d["grade"] == "conflict" for d in tolls)
+    for d in tolls:
+        sides = {_label(bridge_story, s["article"]): s["text"].lower() for s in d["sides"]}
+        assert "Valley Courier" in sides and sides["Valley Courier"] == "fourteen people"
+        assert {v for k, v in sides.items() if k != "Valley Courier"} == {"nine people"}
+    # the two outlets that agree on nine are never called a conflict with each other
+    pairs = {frozenset(_label(bridge_story, s["article"]) for s in d["sides"]) for d in tolls}
+    assert frozenset({"Dunmore Daily", "Arlen Times"}) not in pairs
+
+
+@pytest.mark.slow
+def test_search_durations_are_compatible_never_conflicting(
+    bridge_story: dict[str, object],
+) -> None:
+    differences = bridge_story["differences"]
+    assert isinstance(differences, list)
+    durations = [d for d in differences if d["kind"] == "duration"]
+    texts = {s["text"] for d in durations for s in d["sides"]}
+    assert "about four hours" in texts and "nearly four hours" in texts
+    about_vs_nearly = [
+        d
+        for d in durations
+        if {s["text"] for s in d["sides"]} == {"about four hours", "nearly four hours"}
+    ]
+    assert about_vs_nearly and all(d["grade"] == "compatible" for d in about_vs_nearly)
+    # "three and a half hours" cannot be "about four" only if "about" were exact: never a conflict
+    assert all(
+        d["grade"] != "conflict"
+        for d in durations
+        if "three and a half hours" not in {s["text"] for s in d["sides"]}
+    )
+
+
+@pytest.mark.slow
+def test_an_attribution_clause_is_not_a_fact(bridge_story: dict[str, object]) -> None:
+    facts = bridge_story["facts"]
+    assert isinstance(facts, list)
+    texts = [s["text"].strip().lower() for f in facts for s in f["support"]]
+    assert "local officials said" not in texts
+    assert not any(t in ("city officials said", "according to the fire service") for t in texts)
+
+
+@pytest.mark.slow
+def test_the_brief_never_asserts_a_disputed_toll_as_fact(bridge_story: dict[str, object]) -> None:
+    brief = bridge_story["brief"]
+    sentences = brief["sentences"] if isinstance(brief, dict) else brief
+    assert isinstance(sentences, list)
+    for s in sentences:
+        text = s["text"]
+        says_toll = "Nine people died" in text or "Fourteen people were killed" in text
+        if says_toll:
+            # said as one outlet's report, with the other outlet's figure beside it
+            assert " reports: " in text and "instead of" in text, text
+        assert s["verified"] is True

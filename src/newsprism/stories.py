@@ -3,13 +3,26 @@
 The clusterer's state is rebuilt from the stored per-article features and story membership
 when a store is opened for ingest; each batch's new memberships, origins and events are then
 written in the same transaction as the batch's articles.
+
+Several writers at once (two ingests into one store): each batch takes the store's *story
+lock* before it assigns stories and keeps it until the batch is stored (``commit``) or
+dropped (``rollback``). Under the lock the service checks whether anyone else has stored
+stories since it last looked, and reloads the clusterer from the store if so; two ingests of
+one story's articles therefore end in one story, with the id of the article that opened it.
+PostgreSQL: a session advisory lock; SQLite: an exclusive ``flock`` on ``<db>.stories-lock``
+beside the database (which also counts the story writes, so a change is seen cheaply).
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import logging
-from collections.abc import Sequence
+import os
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from newsprism.cluster import (
     StoryClusterer,
@@ -27,14 +40,104 @@ log = logging.getLogger(__name__)
 FEATURES_VERSION = "docvec.v1"
 
 
+class StoryLock:
+    """The store-wide lock of story writers, and a cheap token of the stored story state."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._held = 0
+        self._fd: int | None = None
+        path = getattr(store, "path", None)
+        self._file: Path | None = None
+        if store.engine == "sqlite" and isinstance(path, Path) and str(path) != ":memory:":
+            self._file = path.with_name(path.name + ".stories-lock")
+
+    @property
+    def held(self) -> bool:
+        return self._held > 0
+
+    def acquire(self) -> None:
+        if self._held:
+            self._held += 1
+            return
+        if self.store.read_only:
+            pass
+        elif self._file is not None:
+            fd = os.open(self._file, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            except BaseException:
+                os.close(fd)
+                raise
+            self._fd = fd
+        elif callable(lock := getattr(self.store, "lock_stories", None)):
+            lock()
+        self._held = 1
+
+    def release(self) -> None:
+        if not self._held:
+            return
+        self._held -= 1
+        if self._held:
+            return
+        if self._fd is not None:
+            fd, self._fd = self._fd, None
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+        elif callable(unlock := getattr(self.store, "unlock_stories", None)):
+            unlock()
+
+    def _generation(self) -> int:
+        if self._fd is None:
+            return 0
+        data = os.pread(self._fd, 32, 0).strip()
+        return int(data) if data.isdigit() else 0
+
+    def bump(self) -> None:
+        """Record a story write (SQLite: the counter in the lock file; call while held)."""
+        if self._fd is not None:
+            text = str(self._generation() + 1).encode()
+            os.ftruncate(self._fd, 0)
+            os.pwrite(self._fd, text, 0)
+
+    def state(self) -> Any:
+        """A value that changes whenever another writer stored articles or stories."""
+        own = getattr(self.store, "story_state", None)
+        if callable(own):
+            return own()
+        return (self.store.count_articles(), self._generation())
+
+
+@contextlib.contextmanager
+def story_lock(store: Store) -> Iterator[StoryLock]:
+    """Hold the store's story lock for a whole re-clustering (``rebuild_stories``, the Spark
+    runner); story writes inside count as one change for the other writers."""
+    lock = StoryLock(store)
+    lock.acquire()
+    try:
+        yield lock
+        lock.bump()
+    finally:
+        lock.release()
+
+
 class StoryService:
-    """Assigns stories to each new batch of articles (online: attach, open or merge)."""
+    """Assigns stories to each new batch of articles (online: attach, open or merge).
+
+    ``add`` takes the story lock (reloading the clusterer if another writer stored stories
+    since), ``commit`` or ``rollback`` releases it: call one of them after every ``add``."""
 
     def __init__(self, store: Store, settings: Settings | None = None) -> None:
         self.store = store
         self.settings = settings or Settings()
         self._pending: tuple[dict[str, str], dict[str, str]] | None = None
-        self._load()
+        self._lock = StoryLock(store)
+        self._lock.acquire()
+        try:
+            self._load()
+            self._seen = self._lock.state()
+        finally:
+            self._lock.release()
 
     def _load(self) -> None:
         self.clusterer = StoryClusterer(self.settings)
@@ -49,11 +152,22 @@ class StoryService:
         log.info("story clusterer loaded with %d stored articles", len(known))
 
     def add(self, items: Sequence[StoredItem]) -> StoryUpdate:
-        """Features for the new articles (set on the items) and the story changes they make."""
+        """Features for the new articles (set on the items) and the story changes they make.
+        Holds the story lock until ``commit`` or ``rollback``."""
         features = compute_features([item.article for item in items])
         for item, feature in zip(items, features, strict=True):
             item.features = features_to_bytes(feature)
             item.features_version = FEATURES_VERSION
+        if not self._lock.held:
+            self._lock.acquire()
+            try:
+                state = self._lock.state()
+                if state != self._seen:
+                    log.info("stories changed by another writer: reloading")
+                    self._load()
+            except BaseException:
+                self._lock.release()
+                raise
         events = self.clusterer.add(features)
         assigned = self.clusterer.assignments()
         origins = self.clusterer.origins()
@@ -69,11 +183,30 @@ class StoryService:
         if self._pending is not None:
             self._assigned, self._origins = self._pending
             self._pending = None
+        self._release(bump=True)
 
     def rollback(self) -> None:
         """The last update was not stored: start again from what the store holds."""
         self._pending = None
-        self._load()
+        try:
+            self._load()
+        finally:
+            self._release(bump=False)
+
+    def _release(self, bump: bool) -> None:
+        if not self._lock.held:
+            return
+        try:
+            if bump:
+                self._lock.bump()
+            self._seen = self._lock.state()
+        finally:
+            self._lock.release()
+
+    def close(self) -> None:
+        """Release the story lock if an ``add`` was neither committed nor rolled back."""
+        self._pending = None
+        self._lock.release()
 
 
 @dataclass(slots=True, frozen=True)
@@ -87,6 +220,11 @@ class RebuildReport:
 def rebuild_stories(store: Store, settings: Settings | None = None) -> RebuildReport:
     """Re-cluster every stored article in batch mode, keeping story ids by overlap."""
     settings = settings or Settings()
+    with story_lock(store):
+        return _rebuild(store, settings)
+
+
+def _rebuild(store: Store, settings: Settings) -> RebuildReport:
     stored = {aid: (version, blob) for aid, version, blob, _ in store.iter_features()}
     missing = [
         a for a in store.iter_articles() if stored.get(a.id, ("", b""))[0] != FEATURES_VERSION

@@ -12,8 +12,10 @@ import logging
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from newsprism.cluster.common import day_of, has_text, story_id_for
 from newsprism.cluster.linkage import Linkage
@@ -45,10 +47,10 @@ def _canonical(docs: Sequence[DocFeatures]) -> list[int]:
     )
 
 
-def cluster_groups(
+def near_duplicate_origins(
     docs: Sequence[DocFeatures], params: ClusterParams, dedup: bool = True
-) -> tuple[list[list[str]], dict[str, str]]:
-    """Clusters (lists of article ids, canonical order inside) and the origin of each article.
+) -> tuple[list[DocFeatures], dict[str, str]]:
+    """The articles once each in canonical order, and the origin of each article id.
 
     ``dedup=False`` when ``docs`` are already one per origin."""
     order = _canonical(docs)
@@ -65,20 +67,24 @@ def cluster_groups(
         rows = duplicate_origins(sigs, params.duplicate_threshold)
         for f, r in zip(texty, rows.tolist(), strict=True):
             origin[f.article_id] = texty[r].article_id
-    nodes = [f for f in uniq if origin[f.article_id] == f.article_id]
-    node_of = {f.article_id: i for i, f in enumerate(nodes)}
-    vecs = weigh_all(nodes, params.max_words, params.max_entities)
-    days = np.array([day_of(f) for f in nodes], dtype=np.int64)
-    strong = np.array([f.n_tokens >= params.weak_min_tokens for f in nodes], dtype=bool)
-    q, nb, s = knn_edges(
-        vecs,
-        days,
-        strong,
-        params.neighbors,
-        params.edge_floor,
-        params.window_days,
-        params.entity_weight_when_missing,
-    )
+    return uniq, origin
+
+
+def is_strong(f: DocFeatures, params: ClusterParams) -> bool:
+    """Whether an article has enough content words to seed or link stories."""
+    return f.n_tokens >= params.weak_min_tokens
+
+
+def groups_from_edges(
+    n: int,
+    strong: npt.NDArray[np.bool_],
+    edges: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.floating[Any]]],
+    params: ClusterParams,
+) -> list[int]:
+    """A group number per node from the k-nearest-neighbour ``edges`` (query, neighbour,
+    similarity; each query's edges best first) of ``n`` nodes in canonical order: best-pair-first
+    agglomeration of the strong nodes, then each weak node joins its best group or stays alone."""
+    q, nb, s = edges
     link = Linkage(
         params.neighbors,
         params.link_threshold,
@@ -97,12 +103,12 @@ def cluster_groups(
     # strong-strong edges, each unordered pair once (both directions carry the same similarity)
     lo = np.minimum(q[~from_weak], nb[~from_weak])
     hi = np.maximum(q[~from_weak], nb[~from_weak])
-    _, first = np.unique(lo * len(nodes) + hi, return_index=True)
+    _, first = np.unique(lo * n + hi, return_index=True)
     for a, b, sim in zip(
         lo[first].tolist(), hi[first].tolist(), s[~from_weak][first].tolist(), strict=True
     ):
         link.add_edge(a, b, sim)
-    merged = link.agglomerate(range(len(nodes)))
+    merged = link.agglomerate(range(n))
     parent = dict(merged)
 
     def root(g: int) -> int:
@@ -110,10 +116,10 @@ def cluster_groups(
             g = parent[g]
         return g
 
-    group = [root(i) if strong[i] else -1 for i in range(len(nodes))]
-    for w, edges in weak_edges.items():
+    group = [root(i) if strong[i] else -1 for i in range(n)]
+    for w, wedges in weak_edges.items():
         totals: dict[int, tuple[float, int]] = {}
-        for j, sim in edges:
+        for j, sim in wedges:
             t, c = totals.get(group[j], (0.0, 0))
             totals[group[j]] = (t + sim, c + 1)
         best, best_v = -1, params.link_threshold
@@ -122,14 +128,46 @@ def cluster_groups(
             if v >= best_v and (best < 0 or v > best_v):
                 best, best_v = g, v
         group[w] = best
-    for i in range(len(nodes)):
+    for i in range(n):
         if group[i] < 0:
-            group[i] = len(nodes) + i  # weak article alone
+            group[i] = n + i  # weak article alone
+    return group
+
+
+def clusters_of(
+    article_ids: Sequence[str], origin: Mapping[str, str], node_group: Mapping[str, int]
+) -> list[list[str]]:
+    """Clusters (lists of article ids in the order of ``article_ids``) from the group of each
+    origin's node."""
     members: dict[int, list[str]] = {}
-    for f in uniq:
-        members.setdefault(group[node_of[origin[f.article_id]]], []).append(f.article_id)
-    clusters = [list(dict.fromkeys(m)) for m in members.values()]
-    return clusters, origin
+    for a in article_ids:
+        members.setdefault(node_group[origin[a]], []).append(a)
+    return [list(dict.fromkeys(m)) for m in members.values()]
+
+
+def cluster_groups(
+    docs: Sequence[DocFeatures], params: ClusterParams, dedup: bool = True
+) -> tuple[list[list[str]], dict[str, str]]:
+    """Clusters (lists of article ids, canonical order inside) and the origin of each article.
+
+    ``dedup=False`` when ``docs`` are already one per origin."""
+    uniq, origin = near_duplicate_origins(docs, params, dedup)
+    nodes = [f for f in uniq if origin[f.article_id] == f.article_id]
+    vecs = weigh_all(nodes, params.max_words, params.max_entities)
+    days = np.array([day_of(f) for f in nodes], dtype=np.int64)
+    strong = np.array([is_strong(f, params) for f in nodes], dtype=bool)
+    edges = knn_edges(
+        vecs,
+        days,
+        strong,
+        params.neighbors,
+        params.edge_floor,
+        params.window_days,
+        params.entity_weight_when_missing,
+    )
+    group = groups_from_edges(len(nodes), strong, edges, params)
+    node_group = {f.article_id: g for f, g in zip(nodes, group, strict=True)}
+    return clusters_of([f.article_id for f in uniq], origin, node_group), origin
 
 
 def map_ids(clusters: Sequence[Sequence[str]], previous: Mapping[str, str] | None) -> list[str]:

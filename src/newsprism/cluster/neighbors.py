@@ -243,13 +243,17 @@ def knn_edges(
     missing: float = 0.5,
     chunk: int = 256,
     query_terms: tuple[int, int] = (40, 30),
+    queries: npt.NDArray[np.bool_] | None = None,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], F32]:
     """Each article's ``k`` most similar *target* articles (date-compatible, sim ≥ floor).
 
     Candidates are found with each query cut to its ``query_terms`` (words, entities)
     highest-weighted features, which skips the long posting lists of common words; the
     similarities of the 2k best candidates are then computed exactly. Returns parallel arrays
-    (query, neighbour, similarity), self-pairs excluded."""
+    (query, neighbour, similarity), self-pairs excluded. ``queries`` (default: every article)
+    limits the articles whose neighbours are searched; each query's result does not depend on
+    the other queries, so a time block with its neighbouring days as targets gives exactly the
+    edges of the whole collection for its own articles."""
     nw = max((int(v.wcols.max()) + 1 for v in vecs if len(v.wcols)), default=0)
     ne = max((int(v.ecols.max()) + 1 for v in vecs if len(v.ecols)), default=0)
     wrows = [(v.wcols, v.wvals) for v in vecs]
@@ -271,8 +275,9 @@ def knn_edges(
     tgt_all = np.flatnonzero(targets)
     undated_tgt = tgt_all[keys[tgt_all] == _NO_BUCKET]
     span = window_days // width + 1
-    for key in np.unique(keys):
-        rows_all = np.flatnonzero(keys == key)
+    asked = np.ones(len(vecs), dtype=bool) if queries is None else queries
+    for key in np.unique(keys[asked]):
+        rows_all = np.flatnonzero((keys == key) & asked)
         if key == _NO_BUCKET:
             cand = tgt_all
         else:

@@ -111,14 +111,23 @@ def combine(
 
 
 def _weigh_side(
-    ids: list[npt.NDArray[np.uint32]], tfs: list[F32], top: int
+    ids: list[npt.NDArray[np.uint32]],
+    tfs: list[F32],
+    top: int,
+    df_table: tuple[npt.NDArray[np.uint32], npt.NDArray[np.int64], int] | None = None,
 ) -> list[tuple[I32, F32]]:
     n = len(ids)
     lens = np.fromiter((len(x) for x in ids), dtype=np.int64, count=n)
     if lens.sum() == 0:
         return [(np.zeros(0, np.int32), np.zeros(0, np.float32)) for _ in ids]
     uniq, inv = np.unique(np.concatenate(ids), return_inverse=True)
-    df = np.bincount(inv, minlength=len(uniq)).astype(np.float32)
+    if df_table is None:
+        df = np.bincount(inv, minlength=len(uniq)).astype(np.float32)
+    else:  # document frequencies of a larger collection (of ``n`` documents)
+        keys, counts, n = df_table
+        at = np.minimum(np.searchsorted(keys, uniq), max(len(keys) - 1, 0))
+        found = keys[at] == uniq if len(keys) else np.zeros(len(uniq), dtype=bool)
+        df = np.where(found, counts[at] if len(keys) else 0, 0).astype(np.float32)
     idf = (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32)
     vals = np.concatenate(tfs).astype(np.float32) * idf[inv]
     cols = inv.astype(np.int32)
@@ -134,9 +143,24 @@ def _weigh_side(
     return out
 
 
-def weigh_all(feats: list[DocFeatures], max_words: int, max_entities: int) -> list[Weighted]:
+DocFrequencies = tuple[npt.NDArray[np.uint32], npt.NDArray[np.int64], int]
+"""Sorted feature ids, the number of documents holding each, and the number of documents."""
+
+
+def weigh_all(
+    feats: list[DocFeatures],
+    max_words: int,
+    max_entities: int,
+    df: tuple[DocFrequencies, DocFrequencies] | None = None,
+) -> list[Weighted]:
     """TF-IDF vectors of a whole collection at once (IDF from the collection itself); the same
-    weights a :class:`VectorSpace` that observed every item would give, computed vectorised."""
-    words = _weigh_side([f.words for f in feats], [f.word_tf for f in feats], max_words)
-    ents = _weigh_side([f.ents for f in feats], [f.ent_tf for f in feats], max_entities)
+    weights a :class:`VectorSpace` that observed every item would give, computed vectorised.
+
+    ``df`` (words, entities): document frequencies of a larger collection that ``feats`` is a
+    part of (a time block of it). The weights are then that collection's, and the columns,
+    numbered within ``feats``, keep the order of the feature ids, so similarities computed
+    over a block are the same floats as over the whole collection."""
+    dw, de = df if df is not None else (None, None)
+    words = _weigh_side([f.words for f in feats], [f.word_tf for f in feats], max_words, dw)
+    ents = _weigh_side([f.ents for f in feats], [f.ent_tf for f in feats], max_entities, de)
     return [Weighted(wc, wv, ec, ev) for (wc, wv), (ec, ev) in zip(words, ents, strict=True)]

@@ -268,3 +268,42 @@ def duplicate_origins(
         else:
             origin[r] = found
     return origin[rep]
+
+
+def lsh_band_keys(
+    sigs: npt.NDArray[np.uint32], threshold: float = DUPLICATE_THRESHOLD
+) -> npt.NDArray[np.uint64]:
+    """The LSH band keys of each row of ``sigs`` (n × bands), with the bands and rows of
+    :func:`duplicate_origins` (datasketch's parameters for ``threshold``): two rows are
+    candidates exactly when they share a key in some band. For a distributed shuffle on
+    ``(band, key)``."""
+    n, num_perm = sigs.shape
+    bands, rows = band_params(threshold, num_perm)
+    out = np.zeros((n, bands), dtype=np.uint64)
+    for b in range(bands):
+        out[:, b] = _row_keys(sigs[:, b * rows : (b + 1) * rows])
+    return out
+
+
+def origins_from_pairs(
+    n: int, pairs: Iterable[tuple[int, int, float]], threshold: float = DUPLICATE_THRESHOLD
+) -> npt.NDArray[np.int64]:
+    """Origin row of each of ``n`` distinct-signature rows (in canonical order) from their
+    candidate pairs ``(a, c, jaccard)`` (``a < c``; pairs below ``threshold`` may be left
+    out): the last step of :func:`duplicate_origins`, for candidates found elsewhere (the
+    Spark runner's band-key shuffle). A row joins the most similar earlier *origin* row at or
+    above ``threshold`` (the earliest on a tie)."""
+    later: dict[int, list[tuple[int, float]]] = {}
+    for a, c, j in sorted(pairs):
+        later.setdefault(c, []).append((a, j))
+    origin = np.arange(n, dtype=np.int64)
+    is_origin = np.ones(n, dtype=bool)
+    for r in sorted(later):
+        found, best = -1, -1.0
+        for a, j in later[r]:
+            if is_origin[a] and j >= threshold and j > best:
+                found, best = a, j
+        if found >= 0:
+            origin[r] = found
+            is_origin[r] = False
+    return origin

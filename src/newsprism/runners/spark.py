@@ -1,20 +1,22 @@
 """The Spark runner: the ingest stages distributed over an Apache Spark cluster (or local[N]).
 
-Input files are listed on the driver and spread over partitions; a ``mapInPandas`` task runs
+Input files are listed on the driver and spread over partitions; a ``mapInArrow`` task runs
 read → clean → analyze → features per partition with the library's own functions
 (:mod:`newsprism.runners.spark_tasks`). Stories are then assigned either
 
 * ``driver`` (default up to ``DRIVER_CLUSTER_LIMIT`` new articles): features are collected to
   the driver and fed, in the local runner's order and batches, to the same online clusterer:
   the stories are exactly the local runner's; or
-* ``windowed``: articles are blocked by publication time into overlapping blocks (each
-  ``block_days`` long, neighbours overlapping by ``window_days``, so two articles that may
-  share a story always share a block; undated articles form one block of their own); each block is batch-clustered with ``applyInPandas``
-  and clusters that share an article are joined on the driver.
+* ``windowed``: the local *batch* clustering (``cluster --rebuild``) of the stored and the new
+  articles, computed on the cluster (:mod:`newsprism.runners.spark_cluster`: near-duplicates
+  by a shuffle on MinHash LSH band keys, neighbours per overlapping time block, agglomeration
+  of the graph on the driver): the stories are exactly the batch rebuild's.
 
-Results are written from the driver, one store transaction per ``batch_size`` articles, only
-after the Spark stage has finished: a task that dies is retried by Spark and can never leave
-a partial batch in the store. ``target`` may instead be a Parquet directory.
+Results go to a PostgreSQL store from the partitions themselves, one connection per
+partition and one transaction per batch (:mod:`newsprism.runners.spark_write`; idempotent, so
+a retried task leaves no partial batch and no duplicate), to an SQLite store from the driver
+(one transaction per ``batch_size`` articles, after the Spark stages have finished), or to a
+Parquet directory.
 """
 
 from __future__ import annotations
@@ -22,9 +24,11 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import nullcontext
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,14 +38,9 @@ from newsprism.errors import ConfigError
 from newsprism.models import Failure, StoryEvent
 from newsprism.pipeline import IngestReport, ProgressCallback
 from newsprism.runners import require_spark
-from newsprism.runners.spark_tasks import (
-    BLOCK_SCHEMA,
-    ROW_SCHEMA,
-    TASK_SCHEMA,
-    UNDATED_BLOCK,
-    cluster_block,
-    process_files,
-)
+from newsprism.runners.spark_tasks import ROW_SCHEMA, TASK_SCHEMA, process_files
+from newsprism.runners.spark_write import WRITE_SCHEMA, StoreOpener, write_partition
+from newsprism.stories import story_lock
 
 if TYPE_CHECKING:
     from newsprism.store import Store
@@ -50,15 +49,20 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DRIVER_CLUSTER_LIMIT = 50_000
-"""Above this many new articles, ``auto`` clusters by time blocks on the cluster: the online
-clusterer grows faster than linearly (10k articles 15 s, 30k 63 s in clustering.md)."""
+"""Above this many new articles, ``auto`` uses ``windowed`` (batch clustering on the cluster):
+the online clusterer grows faster than linearly (10k articles 15 s, 30k 63 s in
+clustering.md)."""
 SPLIT_BYTES = 4 << 20
 FEATURES_VERSION = "docvec.v1"
 
 
 def spark_session(master: str = "local[2]", driver_memory: str = "2g") -> Any:
-    """A Spark session for the runner (reuses an active one)."""
+    """A Spark session for the runner (reuses an active one). ``local[N]`` becomes
+    ``local[N,4]``: local mode then retries a failed task as a cluster does."""
     require_spark()
+    local = re.fullmatch(r"local\[(\d+|\*)\]", master)
+    if local:
+        master = f"local[{local.group(1)},4]"
     from pyspark.sql import SparkSession
 
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
@@ -132,66 +136,18 @@ def split_inputs(files: Sequence[str], split_bytes: int = SPLIT_BYTES) -> list[t
     return tasks
 
 
-def block_days(window_days: int) -> int:
-    """Length of a time block: four windows (and at least four weeks), so each block holds
-    enough articles for its own term weights; neighbours overlap by ``window_days``."""
-    return max(4 * max(1, window_days), 28)
-
-
-def window_blocks(day: int, window_days: int, size: int | None = None) -> list[int]:
-    """The time blocks (one or two) an article of ``day`` goes to."""
-    if day == UNDATED_BLOCK:
-        return [UNDATED_BLOCK]
-    size = size or block_days(window_days)
-    k = day // size
-    return [k - 1, k] if day - k * size <= window_days else [k]
-
-
 def windowed_clusters(
-    spark: Any, feats: Any, settings: Settings, block_size: int | None = None
+    spark: Any,
+    feats: Any,
+    settings: Settings,
+    block_size: int | None = None,
+    timings: dict[str, float] | None = None,
 ) -> tuple[list[list[str]], dict[str, str]]:
-    """Clusters from ``feats`` (a DataFrame of article_id, day, features): blocks by time with
-    ``applyInPandas``, joined across overlapping blocks by shared articles."""
-    from pyspark.sql import functions as F
+    """Clusters and origins of ``feats`` (a DataFrame of article_id, features): the local batch
+    clustering computed on the cluster (:mod:`newsprism.runners.spark_cluster`)."""
+    from newsprism.runners.spark_cluster import spark_batch_clusters
 
-    wd = settings.window_days
-    size = block_size or block_days(wd)
-    k = F.floor(F.col("day") / size)
-    blocks = (
-        F.when(F.col("day") == UNDATED_BLOCK, F.array(F.lit(UNDATED_BLOCK)))
-        .when(F.col("day") - k * size <= wd, F.array(k - 1, k))
-        .otherwise(F.array(k))
-    )
-    parts = feats.withColumn("block", F.explode(blocks)).select("block", "article_id", "features")
-    rows = (
-        parts.groupBy("block")
-        .applyInPandas(partial(cluster_block, window_days=wd), BLOCK_SCHEMA)
-        .collect()
-    )
-    parent: dict[str, str] = {}
-
-    def find(a: str) -> str:
-        parent.setdefault(a, a)
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
-
-    by_cluster: dict[tuple[int, int], list[str]] = {}
-    origins: dict[str, str] = {}
-    for r in rows:
-        by_cluster.setdefault((r["block"], r["cluster"]), []).append(r["article_id"])
-        origins.setdefault(r["article_id"], r["origin"])
-    for members in by_cluster.values():
-        root = find(members[0])
-        for m in members[1:]:
-            other = find(m)
-            if other != root:
-                parent[other] = root
-    groups: dict[str, list[str]] = {}
-    for aid in sorted(parent):
-        groups.setdefault(find(aid), []).append(aid)
-    return list(groups.values()), origins
+    return spark_batch_clusters(spark, feats, settings, block_size=block_size, timings=timings)
 
 
 def _online(
@@ -235,6 +191,8 @@ def run_spark_ingest(
     spark: Any = None,
     split_bytes: int = SPLIT_BYTES,
     timings: dict[str, float] | None = None,
+    partition_writers: bool | None = None,
+    partition_store: StoreOpener | None = None,
 ) -> IngestReport:
     """Ingest ``paths`` on Spark into ``target``: a ``Store`` (SQLite or PostgreSQL), or a
     directory path for Parquet output (``articles/`` and ``failures/``).
@@ -244,7 +202,14 @@ def run_spark_ingest(
     ``DRIVER_CLUSTER_LIMIT`` articles). JSON lines files over ``split_bytes`` are read in
     slices by several tasks. ``timings``, when given, receives the seconds of each step
     (``session``, ``stages`` = read/clean/analyze/features on the cluster, ``cluster``,
-    ``write``)."""
+    ``write``).
+
+    ``partition_writers`` (default: on for a PostgreSQL store): each partition writes its own
+    batches to the store over its own connection (:mod:`newsprism.runners.spark_write`)
+    instead of the driver writing them all; story changes of previously stored articles and
+    the story events follow from the driver in one last transaction. ``partition_store``:
+    how a partition opens the store from its URL (default ``open_store``; tests pass one that
+    fails on purpose)."""
     from pyspark import StorageLevel
     from pyspark.sql import Window
     from pyspark.sql import functions as F
@@ -288,14 +253,30 @@ def run_spark_ingest(
         if stored:
             known = spark.createDataFrame([(a,) for a in stored], "article_id string")
             fresh = unique.join(F.broadcast(known), "article_id", "left_anti")
-        assign, origins, events, before = _assign(
-            spark, fresh, store, settings, cluster, cluster_mode, len(fresh_ids)
-        )
-        clock.lap("cluster")
-        if store is None:
-            _write_parquet(spark, Path(str(target)), fresh, assign, origins, report)
-        else:
-            _write_store(store, fresh, settings, assign, origins, events, before, report, progress)
+        # stories are computed from the stored ones and written under the store's story
+        # lock, so a concurrent ingest never assigns from a state this run is changing
+        locked = story_lock(store) if store is not None and cluster else nullcontext()
+        with locked:
+            assign, origins, events, before = _assign(
+                spark, fresh, store, settings, cluster, cluster_mode, len(fresh_ids), timings
+            )
+            clock.lap("cluster")
+            url = getattr(store, "url", None) if store is not None else None
+            if partition_writers is None:
+                partition_writers = store is not None and store.engine == "postgresql"
+            if store is None:
+                _write_parquet(spark, Path(str(target)), fresh, assign, origins, report)
+            elif partition_writers:
+                if not isinstance(url, str):
+                    raise ConfigError("per-partition writers need a store reachable by URL")
+                _write_partitions(
+                    spark, store, url, fresh, settings, (assign, origins, events, before),
+                    report, progress, partition_store,
+                )  # fmt: skip
+            else:
+                _write_store(
+                    store, fresh, settings, assign, origins, events, before, report, progress
+                )
         clock.lap("write")
         new_set = set(fresh_ids)
         report.stories_touched.update(
@@ -326,6 +307,7 @@ def _assign(
     cluster: bool,
     mode: str,
     n: int,
+    timings: dict[str, float] | None = None,
 ) -> tuple[dict[str, str], dict[str, str], list[StoryEvent], dict[str, str]]:
     if not cluster:
         return {}, {}, [], {}
@@ -333,15 +315,30 @@ def _assign(
         feats = ((r["article_id"], bytes(r["features"])) for r in
                  fresh.orderBy("seq").select("article_id", "features").toLocalIterator())  # fmt: skip
         return _online(store, settings, feats)
-    from newsprism.cluster import map_ids
+    # windowed: the local batch re-clustering of everything stored plus the new articles
+    # (``ingest`` without stories, then ``cluster --rebuild``), computed on the cluster
+    from newsprism.cluster.batch import map_ids, relabel_events
 
     previous = {a: s for a, (s, _) in store.story_assignments().items()} if store else {}
-    clusters, origins = windowed_clusters(
-        spark, fresh.select("article_id", "day", "features"), settings
-    )
+    feats = fresh.select("article_id", "features")
+    if store is not None:
+        known = [
+            (aid, blob)
+            for aid, version, blob, _ in store.iter_features()
+            if version == FEATURES_VERSION
+        ]
+        if known:
+            feats = feats.unionByName(
+                spark.createDataFrame(known, "article_id string, features binary")
+            )
+    steps: dict[str, float] = {}
+    clusters, origins = windowed_clusters(spark, feats, settings, timings=steps)
+    if timings is not None:
+        timings.update({f"cluster.{k}": v for k, v in steps.items()})
     story_ids = map_ids(clusters, previous)
     assign = {a: sid for members, sid in zip(clusters, story_ids, strict=True) for a in members}
-    return assign, origins, [], previous
+    events, _ = relabel_events(clusters, story_ids, previous)
+    return assign, origins, events, previous
 
 
 def _batches(frame: Any, size: int) -> Iterator[list[Any]]:
@@ -415,6 +412,73 @@ def _write_store(
         current = following
 
 
+def _write_partitions(
+    spark: Any,
+    store: Store,
+    url: str,
+    fresh: Any,
+    settings: Settings,
+    stories: tuple[dict[str, str], dict[str, str], list[StoryEvent], dict[str, str]],
+    report: IngestReport,
+    progress: ProgressCallback | None,
+    opener: StoreOpener | None,
+) -> None:
+    """Each partition writes its own batches (one connection per partition); the driver then
+    writes the story changes of earlier articles and the events in one transaction."""
+    from pyspark.sql import functions as F
+
+    from newsprism.store import StoryUpdate
+
+    assign, origins, events, before = stories
+    cols = ["seq", "article_id", "article_json", "analysis_json", "features", "where"]
+    frame = fresh.select(*cols)
+    if assign:
+        story_rows = spark.createDataFrame(
+            [(a, s, origins.get(a, a)) for a, s in assign.items()],
+            "article_id string, story_id string, origin_id string",
+        )
+        frame = frame.join(story_rows, "article_id", "left")
+    else:
+        frame = frame.withColumn("story_id", F.lit(None).cast("string")).withColumn(
+            "origin_id", F.lit(None).cast("string")
+        )
+    body = partial(
+        write_partition,
+        url=url,
+        batch_size=settings.batch_size,
+        features_version=FEATURES_VERSION,
+        opener=opener,
+    )
+    rows = (
+        frame.sortWithinPartitions("seq")
+        .select(*cols[1:], "story_id", "origin_id")
+        .mapInArrow(body, WRITE_SCHEMA)
+        .collect()
+    )
+    written = 0
+    for r in rows:
+        if r["status"] == "failed":
+            report.failed.append(Failure(r["where"], r["reason"]))
+            continue
+        # new to this run: the driver found it absent before the run (a batch that a killed
+        # attempt had committed reads as a duplicate to the retry, and is counted here)
+        written += 1
+        report.new_ids.append(r["article_id"])
+    report.new += written
+    if progress:
+        progress("stored", written)
+    changed = {a: s for a, s in assign.items() if a in before and before[a] != s}
+    if changed or events:
+        store.write_batch(
+            [],
+            StoryUpdate(
+                assignments=changed,
+                origins={a: origins[a] for a in changed if a in origins},
+                events=events,
+            ),
+        )
+
+
 def _write_parquet(
     spark: Any,
     out: Path,
@@ -447,35 +511,33 @@ def run_spark_cluster(
     master: str = "local[2]",
     spark: Any = None,
 ) -> RebuildReport:
-    """Re-cluster every stored article on Spark (time blocks, ``windowed``), keeping story ids
-    by overlap: the Spark counterpart of :func:`newsprism.stories.rebuild_stories`."""
-    from newsprism.cluster import compute_features, features_from_bytes, features_to_bytes, map_ids
-    from newsprism.cluster.common import day_of
+    """Re-cluster every stored article on Spark, keeping story ids by overlap: the Spark
+    counterpart of :func:`newsprism.stories.rebuild_stories`, with the same stories."""
+    from newsprism.cluster import compute_features, features_to_bytes
+    from newsprism.cluster.batch import map_ids, relabel_events
     from newsprism.store import StoredItem, StoryUpdate
-    from newsprism.stories import RebuildReport
+    from newsprism.stories import RebuildReport, story_lock
 
     settings = settings or Settings()
-    stored = {aid: (v, blob) for aid, v, blob, _ in store.iter_features()}
-    missing = [
-        a for a in store.iter_articles() if stored.get(a.id, ("", b""))[0] != FEATURES_VERSION
-    ]
-    items = []
-    for article, feature in zip(missing, compute_features(missing), strict=True):
-        blob = features_to_bytes(feature)
-        items.append(StoredItem(article, None, blob, FEATURES_VERSION))
-        stored[article.id] = (FEATURES_VERSION, blob)
-    rows = []
-    for aid, (_, blob) in stored.items():
-        f = features_from_bytes(blob)
-        rows.append((aid, day_of(f) if f.published else UNDATED_BLOCK, blob))
-    previous = {a: s for a, (s, _) in store.story_assignments().items()}
-    if not rows:
-        return RebuildReport(0, 0, 0, 0)
-    spark = spark or spark_session(master)
-    feats = spark.createDataFrame(rows, "article_id string, day long, features binary")
-    clusters, origins = windowed_clusters(spark, feats, settings)
-    ids = map_ids(clusters, previous)
-    assign = {a: sid for members, sid in zip(clusters, ids, strict=True) for a in members}
-    moved = sum(1 for a, s in previous.items() if assign.get(a, s) != s)
-    store.write_batch(items, StoryUpdate(assignments=assign, origins=origins))
+    with story_lock(store):
+        stored = {aid: (v, blob) for aid, v, blob, _ in store.iter_features()}
+        missing = [
+            a for a in store.iter_articles() if stored.get(a.id, ("", b""))[0] != FEATURES_VERSION
+        ]
+        items = []
+        for article, feature in zip(missing, compute_features(missing), strict=True):
+            blob = features_to_bytes(feature)
+            items.append(StoredItem(article, None, blob, FEATURES_VERSION))
+            stored[article.id] = (FEATURES_VERSION, blob)
+        rows = [(aid, blob) for aid, (_, blob) in stored.items()]
+        previous = {a: s for a, (s, _) in store.story_assignments().items()}
+        if not rows:
+            return RebuildReport(0, 0, 0, 0)
+        spark = spark or spark_session(master)
+        feats = spark.createDataFrame(rows, "article_id string, features binary")
+        clusters, origins = windowed_clusters(spark, feats, settings)
+        ids = map_ids(clusters, previous)
+        assign = {a: sid for members, sid in zip(clusters, ids, strict=True) for a in members}
+        events, moved = relabel_events(clusters, ids, previous)
+        store.write_batch(items, StoryUpdate(assignments=assign, origins=origins, events=events))
     return RebuildReport(len(rows), len(set(assign.values())), moved, len(missing))

@@ -28,7 +28,6 @@ ROW_SCHEMA = (
     "analysis_json string, features binary, where string, reason string"
 )
 TASK_SCHEMA = "file_index long, path string, start long, end long, lines long"
-BLOCK_SCHEMA = "block long, cluster long, article_id string, origin string"
 UNDATED_BLOCK = -(2**62)
 _CHUNK = 64
 
@@ -40,19 +39,22 @@ def _rows_of(chunk: list[tuple[int, Article | Failure]], analyze: bool) -> list[
     from newsprism.serialize import analysis_to_dict, article_to_dict
 
     articles = [(seq, a) for seq, a in chunk if isinstance(a, Article)]
-    analyses: dict[str, str] = {}
+    # by position, not by id: a chunk may hold one id twice (the same text under two dates)
+    analyses: dict[int, str] = {}
     if analyze and articles:
         from newsprism.analyze import analyze_articles
 
-        for an in analyze_articles([a for _, a in articles]):
-            analyses[an.article_id] = json.dumps(analysis_to_dict(an), ensure_ascii=False)
-    feats = {f.article_id: f for f in compute_features([a for _, a in articles])}
+        done = list(analyze_articles([a for _, a in articles]))
+        for (seq, _), an in zip(articles, done, strict=True):
+            analyses[seq] = json.dumps(analysis_to_dict(an), ensure_ascii=False)
+    computed = compute_features([a for _, a in articles])
+    feats = {seq: f for (seq, _), f in zip(articles, computed, strict=True)}
     out: list[dict[str, Any]] = []
     for seq, item in chunk:
         if isinstance(item, Failure):
             out.append({"kind": "failure", "seq": seq, "where": item.where, "reason": item.reason})
             continue
-        f = feats[item.id]
+        f = feats[seq]
         out.append(
             {
                 "kind": "article",
@@ -62,7 +64,7 @@ def _rows_of(chunk: list[tuple[int, Article | Failure]], analyze: bool) -> list[
                 "article_json": json.dumps(
                     article_to_dict(item, include_source_text=True), ensure_ascii=False
                 ),
-                "analysis_json": analyses.get(item.id),
+                "analysis_json": analyses.get(seq),
                 "features": features_to_bytes(f),
                 "where": where_of_article(item),
             }
@@ -151,18 +153,3 @@ def process_files(frames: Iterator[Any], settings: Settings, analyze: bool) -> I
                     chunk = []
             if chunk:
                 yield batch(_rows_of(chunk, analyze))
-
-
-def cluster_block(key: tuple[Any, ...], frame: Any, window_days: int) -> Any:
-    """``applyInPandas`` body: batch-cluster one time block (``cluster_groups``)."""
-    pd = importlib.import_module("pandas")
-
-    from newsprism.cluster import ClusterParams, features_from_bytes
-    from newsprism.cluster.batch import cluster_groups
-
-    docs = [features_from_bytes(bytes(b)) for b in frame["features"]]
-    clusters, origin = cluster_groups(docs, ClusterParams(window_days=window_days))
-    rows = [
-        (int(key[0]), c, aid, origin[aid]) for c, members in enumerate(clusters) for aid in members
-    ]
-    return pd.DataFrame(rows, columns=["block", "cluster", "article_id", "origin"])

@@ -40,6 +40,7 @@ _LOCK_SPACE = 0x4E50  # advisory-lock class id of newsprism's store-wide locks
 _ARTICLE_LOCK_SPACE = 0x4E51  # ... and of the per-article locks (key: a 32-bit hash of the id)
 _MIGRATION_LOCK = 1
 _STORY_LOCK = 2
+_STORY_SESSION_LOCK = 3  # held by a story writer from reading the stories to storing its batch
 _PAGE = 500
 _HEADLINE = "StartSel=[, StopSel=], MaxWords=12, MinWords=6, MaxFragments=1"
 
@@ -269,6 +270,35 @@ class PostgresStore:
                 "WHERE id = %s AND published IS NULL",
                 (published, source, article_id),
             )
+
+    # ------------------------------------------------------------------ story writers
+
+    def lock_stories(self) -> None:
+        """Wait for, then hold, the store-wide story lock (a session advisory lock: it spans
+        the transactions of this connection until :meth:`unlock_stories` or the connection
+        ends). Story writers hold it from loading the stories to storing their batch, so two
+        writers never assign stories from the same stale state."""
+        with self._guard("cannot lock stories"):
+            self.conn.execute("SELECT pg_advisory_lock(%s, %s)", (_LOCK_SPACE, _STORY_SESSION_LOCK))
+
+    def unlock_stories(self) -> None:
+        if self._conn is None or self._conn.closed:
+            return  # the lock ended with the connection
+        with self._guard("cannot unlock stories"):
+            self.conn.execute(
+                "SELECT pg_advisory_unlock(%s, %s)", (_LOCK_SPACE, _STORY_SESSION_LOCK)
+            )
+
+    def story_state(self) -> tuple[int, ...]:
+        """Changes whenever a batch with features or story changes is committed: the last
+        event, the number of memberships and the last features row."""
+        with self._guard("cannot read"):
+            row = self.conn.execute(
+                "SELECT (SELECT coalesce(max(seq), 0) FROM story_events), "
+                "(SELECT count(*) FROM story_members), "
+                "(SELECT coalesce(max(seq), 0) FROM article_features)"
+            ).fetchone()
+        return tuple(int(x) for x in row) if row else ()
 
     # ------------------------------------------------------------------ reading
 

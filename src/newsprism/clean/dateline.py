@@ -31,9 +31,6 @@ KNOWN_AGENCIES: dict[str, str] = {
         "AFP",
         "Agence France-Presse",
         "AFP-JIJI",
-        "CNN",
-        "CNN Business",
-        "CNN Politics",
         "BBC",
         "BBC News",
         "Bloomberg",
@@ -245,6 +242,8 @@ def _split_at(content: list[Line]) -> DatelineMatch | None:
     first, second, third = content[0], content[1], content[2]
     place_ok = bool(_PLACE_LINE.match(first.text)) and agency_name(first.text) is None
     agency = agency_name(second.text)
+    if agency is None and _is_dash_line(third):
+        agency = _plausible_agency(second.text)  # the dash line confirms the dateline's shape
     if place_ok and agency and len(first.text) <= 40:
         used = [first, second]
         if _is_dash_line(third):

@@ -23,19 +23,24 @@ from typing import Literal
 import numpy as np
 
 from newsprism.compare.lexicon import (
+    ACTORS,
     COMMITTING_ACTS,
     CONFLICT,
     COOPERATION,
     DESCRIBE,
     EASING,
     HEDGES,
+    INTERACTIONS,
     LOADED,
+    LOCATIVE,
+    NOT_FRAMING,
     PRESSING_ACTS,
+    QUALITIES,
 )
 from newsprism.compare.model import Characterisation, Citation, Difference, Fact, Framing
 from newsprism.compare.text import STOPWORDS, stem
 from newsprism.compare.units import Unit
-from newsprism.models import Article, ArticleAnalysis
+from newsprism.models import Article, ArticleAnalysis, SpanField
 
 Tone = Literal["conflict", "cooperation", "neutral"]
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
@@ -45,6 +50,10 @@ RELATED_SCORE = 0.40
 RARE_SHARE = 0.08
 _MAX_CITES = 12
 _WEIGHT = {"describe": 3.0, "lead": 2.0, "headline": 1.5}
+#: Named-entity labels of actors (people, organisations, peoples, countries).
+_ACTOR_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+#: Words either side of a quality word ("tense") in which the interaction it qualifies is found.
+_AFTER_WORDS, _BEFORE_WORDS = 4, 6
 
 
 @dataclass(slots=True)
@@ -53,11 +62,15 @@ class _Cue:
     end: int
     tone: Tone
     word: str
+    quality: bool = False
+    """A word that qualifies an interaction ("tense") rather than naming one ("clashed")."""
 
 
 def _word_tone(word: str) -> Tone:
     s = stem(word.lower())
     w = word.lower()
+    if w in NOT_FRAMING or s in NOT_FRAMING:
+        return "neutral"
     if w in CONFLICT or s in CONFLICT:
         return "conflict"
     if w in COOPERATION or s in COOPERATION:
@@ -77,9 +90,80 @@ def tone_cues(text: str, offset: int = 0) -> list[_Cue]:
             continue
         tone = _word_tone(m.group())
         if tone != "neutral":
-            cues.append(_Cue(offset + m.start(), offset + m.end(), tone, m.group()))
+            w = m.group().lower()
+            quality = w in QUALITIES or stem(w) in QUALITIES
+            cues.append(_Cue(offset + m.start(), offset + m.end(), tone, m.group(), quality))
     cues.sort(key=lambda c: c.start)
     return cues
+
+
+@dataclass(slots=True)
+class Scene:
+    """One article's text with what its analysis found there: the clauses (claims and
+    sentences) and the actors named (people, organisations, peoples, countries not used as
+    places). Tells whether a tone word characterises an interaction between actors."""
+
+    texts: dict[str, str]
+    clauses: list[tuple[SpanField, int, int]]
+    actors: list[tuple[SpanField, int, int]]
+    names: list[tuple[str, bool]]
+    """Names (and aliases) of the actors' name chains; True for people and peoples, which are
+    actors even after "in" or "at"."""
+
+    @classmethod
+    def of(cls, article: Article, analysis: ArticleAnalysis) -> Scene:
+        texts = {"body": article.body, "title": article.title or ""}
+        clauses = [(c.field, c.start, c.end) for c in analysis.claims]
+        clauses += [(x.field, x.start, x.end) for x in analysis.sentences]
+        actors = []
+        for m in analysis.mentions:
+            if m.label not in _ACTOR_LABELS:
+                continue
+            personal = m.label in ("PERSON", "NORP")
+            if not personal and _placed(texts.get(m.field, ""), m.start):
+                continue  # "off Port X", "in Paris": a place
+            actors.append((m.field, m.start, m.end))
+        names = [
+            (n, e.label in ("PERSON", "NORP"))
+            for e in analysis.entities
+            if e.label in _ACTOR_LABELS
+            for n in {e.name, *e.aliases}
+            if len(n) > 1
+        ]
+        return cls(texts, clauses, actors, names)
+
+    def clause(self, fld: SpanField, start: int, end: int) -> tuple[int, int]:
+        """The smallest claim (else sentence, else the whole text) holding [start, end)."""
+        holders = [(s, e) for f, s, e in self.clauses if f == fld and s <= start and end <= e]
+        if holders:
+            return min(holders, key=lambda x: x[1] - x[0])
+        return 0, len(self.texts.get(fld, ""))
+
+    def has_actors(self, fld: SpanField, start: int, end: int) -> bool:
+        """Whether actors are named in [start, end): by name, or by role ("the two leaders")."""
+        if any(f == fld and start <= s and e <= end for f, s, e in self.actors):
+            return True
+        full = self.texts.get(fld, "")
+        text = full[start:end]
+        if any(_listed(w, ACTORS) for w in _WORD.findall(text)):
+            return True
+        for name, personal in self.names:  # names the analysis did not mark here (a title)
+            for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text):
+                if personal or not _placed(full, start + m.start()):
+                    return True
+        return False
+
+    def frames(self, fld: SpanField, cue: _Cue) -> bool:
+        """Whether a tone word characterises an interaction between actors: a word naming an
+        interaction ("clashed", "a row") needs actors in its clause; a quality word ("tense")
+        needs the interaction it qualifies close by ("tense talks", "relations were tense")."""
+        start, end = self.clause(fld, cue.start, cue.end)
+        if not cue.quality:
+            return self.has_actors(fld, start, end)
+        text = self.texts.get(fld, "")
+        after = _WORD.findall(text[cue.end : end])[:_AFTER_WORDS]
+        before = _WORD.findall(text[start : cue.start])[-_BEFORE_WORDS:]
+        return any(_listed(w, INTERACTIONS) for w in after + before)
 
 
 def _phrase(text: str, start: int, end: int, max_words: int = 6) -> tuple[int, int]:
@@ -96,8 +180,8 @@ def _phrase(text: str, start: int, end: int, max_words: int = 6) -> tuple[int, i
     return start, pos
 
 
-def _describe(text: str) -> list[tuple[int, int, str]]:
-    """Explicit characterisations: (start, end, words) of "described X as <words>"."""
+def _describe(text: str) -> list[tuple[int, int, str, str]]:
+    """Explicit characterisations: (start, end, words, what) of "described <what> as <words>"."""
     out = []
     for m in DESCRIBE.finditer(text):
         desc_start = m.start("desc")
@@ -116,8 +200,29 @@ def _describe(text: str) -> list[tuple[int, int, str]]:
             continue
         s = desc_start + kept[0].start()
         e = desc_start + kept[-1].end()
-        out.append((s, e, text[s:e]))
+        out.append((s, e, text[s:e], m.group("obj")))
     return out
+
+
+def _listed(word: str, words: frozenset[str]) -> bool:
+    w = word.lower()
+    return w in words or stem(w) in words
+
+
+def _placed(text: str, start: int) -> bool:
+    """Whether the name at ``start`` follows a locative preposition ("off the Port X")."""
+    before = _WORD.findall(text[max(0, start - 24) : start])
+    while before and before[-1].lower() in ("the", "a", "an"):
+        before.pop()
+    return bool(before) and before[-1].lower() in LOCATIVE
+
+
+def _describes(scene: Scene, cue: _Cue, what: str) -> bool:
+    """Whether a tone word of "described <what> as <words>" characterises an interaction: the
+    thing described is one ("the call"), or the word names one and actors take part."""
+    if any(_listed(w, INTERACTIONS) for w in _WORD.findall(what)):
+        return True
+    return not cue.quality and scene.frames("body", cue)
 
 
 def _lead_sentences(analysis: ArticleAnalysis, article: Article) -> list[tuple[int, int]]:
@@ -152,10 +257,13 @@ def _headline(article: Article) -> tuple[str | None, Citation | None]:
 def characterise(article: Article, analysis: ArticleAnalysis) -> list[Characterisation]:
     """The tone words of the headline, the lead and explicit characterisations."""
     out: list[Characterisation] = []
+    scene = Scene.of(article, analysis)
     head, cite = _headline(article)
     if head and cite:
         src = article.title if cite.field == "title" else article.body
         for c in tone_cues(head, cite.start):
+            if not scene.frames(cite.field, c):
+                continue
             s, e = _phrase(src or "", c.start, c.end, 3)
             out.append(
                 Characterisation(
@@ -168,12 +276,14 @@ def characterise(article: Article, analysis: ArticleAnalysis) -> list[Characteri
     body = article.body
     for s0, e0 in _lead_sentences(analysis, article):
         for c in tone_cues(body[s0:e0], s0):
+            if not scene.frames("body", c):
+                continue
             s, e = _phrase(body, c.start, c.end, 5)
             out.append(
                 Characterisation(body[s:e], c.tone, Citation(article.id, s, e, body[s:e]), "lead")
             )
-    for s, e, words in _describe(body):
-        tones = [c.tone for c in tone_cues(words)]
+    for s, e, words, what in _describe(body):
+        tones = [c.tone for c in tone_cues(words, s) if _describes(scene, c, what)]
         tone: Tone = "neutral"
         if tones:
             tone = max(set(tones), key=tones.count)

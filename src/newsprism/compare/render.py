@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from dataclasses import asdict
 from typing import Any, Literal
 
@@ -131,15 +132,65 @@ def _one_line(text: str, width: int = 160) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+_SEASONS = {"SP": "spring", "SU": "summer", "FA": "fall", "WI": "winter"}
+_HALVES = {"1": "first half", "2": "second half"}
+_DATE_PARTS = re.compile(r"^(\d{4})-(SP|SU|FA|WI|Q[1-4]|H[12]|W\d{1,2})$")
+
+
+def date_label(value: str) -> str:
+    """A timeline date as a reader says it: ``2023-FA`` → ``fall 2023``, ``2024-Q1`` →
+    ``Q1 2024``, ``2024-H2`` → ``second half of 2024``, ``2024-W14`` → ``week 14 of 2024``;
+    days, months and years stay ISO (``2024-04-02``, ``2023-11``, ``2022``)."""
+    m = _DATE_PARTS.match(value)
+    if not m:
+        return value
+    year, part = m.group(1), m.group(2)
+    if part in _SEASONS:
+        return f"{_SEASONS[part]} {year}"
+    if part[0] == "Q":
+        return f"{part} {year}"
+    if part[0] == "H":
+        return f"{_HALVES[part[1]]} of {year}"
+    return f"week {int(part[1:])} of {year}"
+
+
+def _snippet(c: Citation, width: int = 110) -> str:
+    return _one_line(c.text, width)
+
+
+class _Notes:
+    """Numbered citations (Markdown footnotes): one number per cited span."""
+
+    def __init__(self) -> None:
+        self.order: list[Citation] = []
+        self.number: dict[tuple[str, str, int, int], int] = {}
+
+    def mark(self, c: Citation) -> str:
+        key = (c.article, c.field, c.start, c.end)
+        if key not in self.number:
+            self.order.append(c)
+            self.number[key] = len(self.order)
+        return f"[^{self.number[key]}]"
+
+
+def _anchor(c: Citation, position: dict[str, int]) -> str:
+    """The id of a cited span's copy in the HTML "Articles" section (digits and words only)."""
+    return f"cite-{position.get(c.article, 0)}-{c.field}-{c.start}-{c.end}"
+
+
 def _fact_sources(f: Fact, labels: dict[str, str]) -> str:
     return ", ".join(labels.get(s.article, s.article) for s in f.support)
 
 
-def _diff_line(d: Difference, labels: dict[str, str]) -> str:
+def _diff_body(d: Difference, labels: dict[str, str]) -> str:
     sides = " | ".join(
         f'{labels.get(s.article, s.article)} "{_one_line(s.text, 70)}"' for s in d.sides
     )
-    return f"{d.kind} ({d.grade}): {sides} — {d.explanation}"
+    return f"{sides} — {d.explanation}"
+
+
+def _diff_line(d: Difference, labels: dict[str, str]) -> str:
+    return f"{d.kind} ({d.grade}): {_diff_body(d, labels)}"
 
 
 def render_text(c: Comparison) -> str:
@@ -188,15 +239,17 @@ def render_text(c: Comparison) -> str:
         f"Brief ({len(c.brief.sentences)} sentences, {c.brief.dropped} dropped by the checker)"
     )
     for s in c.brief.sentences:
-        cites = ", ".join(
-            f"{labels.get(x.article, x.article)}:{x.start}-{x.end}" for x in s.citations
-        )
-        out.append(f"  {s.text} [{cites}]")
+        out.append(f"  {s.text}")
+        for x in s.citations:
+            out.append(f'      {labels.get(x.article, x.article)}: "{_snippet(x)}"')
     out.append("")
     out.append(f"Timeline ({len(c.timeline)})")
     for e in c.timeline:
         mark = " (background)" if e.background else ""
-        out.append(f"  {e.date}{mark}: {_one_line(e.text, 120)}")
+        sources = " ".join(
+            dict.fromkeys(labels.get(x.article, x.article).split(" ")[0] for x in e.citations)
+        )
+        out.append(f"  {date_label(e.date)}{mark}: {_one_line(e.text, 120)} {sources}".rstrip())
     return "\n".join(out) + "\n"
 
 
@@ -225,12 +278,10 @@ def render_md(c: Comparison) -> str:
         out.append(f"- note: {md(note)}")
     for failure in c.failures:
         out.append(f"- failed: {md(str(failure))}")
+    notes = _Notes()
     out += ["", "## Brief", ""]
     for s in c.brief.sentences:
-        cites = ", ".join(
-            f"{labels.get(x.article, x.article)} {x.start}–{x.end}" for x in s.citations
-        )
-        out.append(f"- {md(s.text)} <sub>{md(cites)}</sub>")
+        out.append(f"- {md(s.text)} {''.join(notes.mark(x) for x in s.citations)}".rstrip())
     if c.brief.dropped:
         out.append(f"- _{c.brief.dropped} sentence(s) dropped: not supported by their citations_")
     out += [
@@ -246,7 +297,7 @@ def render_md(c: Comparison) -> str:
         )
     out += ["", "## Differences", ""]
     for d in c.differences:
-        out.append(f"- **{d.kind}** ({d.grade}): {md(_diff_line(d, labels))}")
+        out.append(f"- **{d.kind}** ({d.grade}): {md(_diff_body(d, labels))}")
     out += ["", "## Framing", ""]
     for fr in c.framing:
         out.append(f"### {md(labels.get(fr.article, fr.article))}: {fr.tone}")
@@ -265,7 +316,16 @@ def render_md(c: Comparison) -> str:
     out += ["## Timeline", ""]
     for e in c.timeline:
         mark = " (background)" if e.background else ""
-        out.append(f"- **{e.date}**{mark}: {md(e.text)}")
+        marks = "".join(notes.mark(x) for x in e.citations)
+        out.append(f"- **{md(date_label(e.date))}**{mark}: {md(e.text)} {marks}".rstrip())
+    if notes.order:
+        out += ["", "## Citations", ""]
+        for n, x in enumerate(notes.order, start=1):
+            where = f"{x.field} " if x.field != "body" else ""
+            out.append(
+                f"[^{n}]: {md(labels.get(x.article, x.article))}, {where}characters "
+                f"{x.start}–{x.end}: “{md(_snippet(x, 160))}”"
+            )
     return "\n".join(out) + "\n"
 
 
@@ -274,13 +334,23 @@ body{font-family:system-ui,sans-serif;max-width:72rem;margin:2rem auto;padding:0
 table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.3rem;vertical-align:top}
 .shared{background:#e8f5e9}.single{background:#fff8e1}.conflict{background:#ffebee}
 .compatible{background:#e3f2fd}.unclear{background:#f3e5f5}cite{color:#555;font-size:.85em}
-.bg{color:#777}
+.bg{color:#777}ol.cited li:target{background:#fff59d}small{color:#777}
 """
 
 
 def render_html(c: Comparison) -> str:
     e = html.escape
     labels = _labels(c)
+    position = {a.id: n for n, a in enumerate(c.articles, start=1)}
+    cited: dict[str, Citation] = {}
+
+    def link(x: Citation, text: str | None = None) -> str:
+        """A link to the cited span's copy in the "Articles" section."""
+        anchor = _anchor(x, position)
+        cited.setdefault(anchor, x)
+        label = labels.get(x.article, x.article) if text is None else text
+        return f'<a href="#{anchor}" title="{e(_snippet(x))}">{e(label)}</a>'
+
     parts: list[str] = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -303,10 +373,8 @@ def render_html(c: Comparison) -> str:
         parts.append("</ul>")
     parts.append("<h2>Brief</h2><ul>")
     for s in c.brief.sentences:
-        cites = ", ".join(
-            f"{labels.get(x.article, x.article)} {x.start}–{x.end}" for x in s.citations
-        )
-        parts.append(f"<li>{e(s.text)} <cite>{e(cites)}</cite></li>")
+        cites = ", ".join(link(x) for x in s.citations)
+        parts.append(f"<li>{e(s.text)} <cite>{cites}</cite></li>")
     parts.append("</ul>")
     parts.append("<h2>Facts</h2><table><tr><th>id</th><th>origins</th>")
     parts.extend(f"<th>{e(labels[a.id])}</th>" for a in c.articles)
@@ -316,15 +384,13 @@ def render_html(c: Comparison) -> str:
         row = [f'<tr class="{f.status}"><td>{e(f.id)}</td><td>{f.origins}</td>']
         for a in c.articles:
             cite = by_article.get(a.id)
-            row.append(f"<td>{e(cite.text) if cite else ''}</td>")
+            row.append(f"<td>{e(cite.text) + ' ' + link(cite, '↗') if cite else ''}</td>")
         row.append("</tr>")
         parts.append("".join(row))
     parts.append("</table><h2>Differences</h2><table>")
     parts.append("<tr><th>kind</th><th>grade</th><th>sides</th><th>explanation</th></tr>")
     for d in c.differences:
-        sides = "<br>".join(
-            f"{e(labels.get(s.article, s.article))}: “{e(s.text)}”" for s in d.sides
-        )
+        sides = "<br>".join(f"{link(s)}: “{e(s.text)}”" for s in d.sides)
         parts.append(
             f'<tr class="{e(d.grade)}"><td>{e(d.kind)}</td><td>{e(d.grade)}</td>'
             f"<td>{sides}</td><td>{e(d.explanation)}</td></tr>"
@@ -349,9 +415,40 @@ def render_html(c: Comparison) -> str:
     for ev in c.timeline:
         cls = ' class="bg"' if ev.background else ""
         mark = " (background)" if ev.background else ""
-        parts.append(f"<li{cls}><b>{e(ev.date)}</b>{mark}: {e(ev.text)}</li>")
-    parts.append("</ul></body></html>")
+        cites = ", ".join(link(x) for x in ev.citations)
+        parts.append(
+            f'<li{cls}><b><time datetime="{e(ev.date)}">{e(date_label(ev.date))}</time></b>'
+            f"{mark}: {e(ev.text)} <cite>{cites}</cite></li>"
+        )
+    parts.append("</ul>")
+    parts.extend(_articles_html(c, labels, cited))
+    parts.append("</body></html>")
     return "\n".join(parts) + "\n"
+
+
+def _articles_html(c: Comparison, labels: dict[str, str], cited: dict[str, Citation]) -> list[str]:
+    """The "Articles" section: an anchored, escaped copy of every cited span, by article."""
+    e = html.escape
+    parts = ['<h2 id="articles">Articles</h2>']
+    for a in c.articles:
+        spans = sorted(
+            ((anchor, x) for anchor, x in cited.items() if x.article == a.id),
+            key=lambda item: (item[1].field != "title", item[1].start, item[1].end),
+        )
+        title = f" — {e(a.title)}" if a.title else ""
+        parts.append(f"<h3>{e(labels[a.id])}{title}</h3>")
+        if not spans:
+            parts.append("<p>nothing cited</p>")
+            continue
+        parts.append('<ol class="cited">')
+        for anchor, x in spans:
+            where = f"{x.field}, " if x.field != "body" else ""
+            parts.append(
+                f'<li id="{anchor}"><q>{e(x.text)}</q> '
+                f"<small>{e(where)}characters {x.start}–{x.end}</small></li>"
+            )
+        parts.append("</ol>")
+    return parts
 
 
 def render(c: Comparison, fmt: Format) -> str:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from newsprism.compare.model import TimelineEvent
+from newsprism.compare.render import date_label
 from newsprism.compare.values import date_range
 
 WIDTH = 800
@@ -72,7 +73,15 @@ def chart(events: Sequence[TimelineEvent], story_date: str | None) -> Chart | No
         width = max(x1 - x0, MIN_BAR)
         x0 = min(x0, WIDTH - RIGHT - width)
         rows.append(
-            Row(n, TOP + (n - 1) * ROW, x0, width, event.date, event.text, event.background)
+            Row(
+                n,
+                TOP + (n - 1) * ROW,
+                x0,
+                width,
+                date_label(event.date),
+                event.text,
+                event.background,
+            )
         )
     return Chart(
         width=WIDTH,

@@ -13,6 +13,7 @@ from itertools import pairwise
 from urllib.parse import urlparse
 
 from newsprism.compare.model import ArticleInfo, Citation, Comparison, Fact
+from newsprism.compare.render import date_label
 from newsprism.models import Article, ArticleAnalysis
 
 
@@ -244,7 +245,7 @@ def story_view(
         for d in comparison.differences
     ]
     timeline = [
-        TimelineItem(e.date, e.text, e.background, [link(c) for c in e.citations])
+        TimelineItem(date_label(e.date), e.text, e.background, [link(c) for c in e.citations])
         for e in comparison.timeline
     ]
     columns: list[Column] = []

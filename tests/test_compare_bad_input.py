@@ -117,6 +117,7 @@ def test_cli_exit_codes_and_outputs(tmp_path: Path) -> None:
     runner = CliRunner()
     out_html = tmp_path / "out" / "c.html"
     out_md = tmp_path / "out" / "c.md"
+    out_html.parent.mkdir()  # -o does not create folders
     ok = runner.invoke(
         compare_command,
         [str(SEED_A), str(SEED_B), "-o", str(out_html), "-o", str(out_md)],

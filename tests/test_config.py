@@ -43,3 +43,10 @@ def test_every_setting_is_documented() -> None:
     helps = setting_help()
     assert set(helps) == set(Settings().as_dict())
     assert all(len(text) > 10 for text in helps.values())
+
+
+def test_workers_help_tells_what_the_default_does() -> None:
+    help_text = setting_help()["workers"]
+    assert Settings().workers == 1
+    assert "1: all in this process" in help_text
+    assert "core machine" not in help_text  # the default does not depend on the machine

@@ -22,8 +22,10 @@ from click.testing import CliRunner
 
 from newsprism import __version__
 from newsprism.cli import main
+from newsprism.config import Settings
 from newsprism.errors import FetchError
-from newsprism.read.fetch import Fetcher, FetchPolicy, is_url
+from newsprism.models import Failure, RawDoc
+from newsprism.read.fetch import LINKED_ERROR_KEY, Fetcher, FetchPolicy, is_url, read_url
 from newsprism.store import open_store
 from tests.conftest import SEED_A, SEED_B
 
@@ -89,6 +91,9 @@ def server() -> Iterator[Server]:
             state.seen.append(Seen(url.path, time.monotonic(), dict(self.headers.items())))
             if url.path == "/feed.rss":
                 self.send(feed(state.base), "application/rss+xml")
+            elif url.path == "/feed-one-gone.rss":  # entry 2 links to a page that is not there
+                body = feed(state.base).replace(b"/article/2", b"/gone/2")
+                self.send(body, "application/rss+xml")
             elif url.path in pages:
                 self.send(pages[url.path])
             elif url.path == "/redirect":
@@ -159,6 +164,40 @@ def test_ingest_a_feed_and_its_linked_articles(server: Server, tmp_path: Path) -
     }
     assert {a.outlet for a in articles} == {"Loopback Wire"}  # from the feed
     assert all(len(a.body) > 1000 for a in articles)  # the pages, not the teasers
+
+
+def test_unfetchable_linked_article_falls_back_to_the_entry_text(server: Server) -> None:
+    feed_url = f"{server.base}/feed-one-gone.rss"
+    with Fetcher(loopback_policy(linked_articles=True)) as fetcher:
+        items = list(read_url(feed_url, Settings(), fetcher))
+    assert not [i for i in items if isinstance(i, Failure)]
+    page, entry = [i for i in items if isinstance(i, RawDoc)]
+    assert (
+        page.provenance.path == f"{server.base}/article/1" and LINKED_ERROR_KEY not in page.metadata
+    )
+    assert entry.provenance.path == feed_url and entry.provenance.locator == "entry 2"
+    assert "short teaser of report 2" in (entry.html or entry.text or "")
+    assert entry.metadata[LINKED_ERROR_KEY] == f"linked article {server.base}/gone/2: HTTP 404"
+    assert server.paths() == ["/feed-one-gone.rss", "/article/1", "/gone/2"]
+
+
+@pytest.mark.slow
+def test_ingest_notes_the_fallback_on_one_line(server: Server, tmp_path: Path) -> None:
+    db = tmp_path / "fallback.db"
+    code, out, err = run(
+        "ingest", f"{server.base}/feed-one-gone.rss", "--db", str(db), "--no-analyze",
+        "--fetch", "--allow-private-addresses", "--fetch-linked-articles",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "new 2, duplicate 0, failed 0" in out
+    warnings = [line for line in err.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1
+    assert "entry 2" in warnings[0] and "/gone/2: HTTP 404" in warnings[0]
+    assert "kept the entry's own text" in warnings[0]
+    with open_store(db, read_only=True) as store:
+        bodies = {a.provenance.locator: a for a in store.iter_articles()}
+    assert "short teaser of report 2" in bodies["entry 2"].body
+    assert "HTTP 404" in bodies["entry 2"].metadata[LINKED_ERROR_KEY]
 
 
 def test_feed_alone_stores_its_entries(server: Server, tmp_path: Path) -> None:

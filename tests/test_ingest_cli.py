@@ -14,7 +14,7 @@ from newsprism.config import Settings
 from newsprism.errors import StoreError
 from newsprism.pipeline import ingest
 from newsprism.store import SQLiteStore, open_store
-from tests.conftest import EXAMPLES, SEED_B
+from tests.conftest import EXAMPLES, SEED_A, SEED_B
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -170,3 +170,102 @@ def test_interrupted_ingest_resumes_to_the_same_state(
             return ids, members, store.conn.execute("PRAGMA integrity_check").fetchone()[0]
 
     assert state(db) == state(reference)
+
+
+def test_an_empty_directory_is_an_error_but_only_duplicates_are_not(
+    seed_db: Path, tmp_path: Path
+) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / ".hidden.txt").write_text("not read: hidden", encoding="utf-8")
+    db = tmp_path / "e.db"
+    code, out, err = run("ingest", str(empty), "--db", str(db))
+    assert code == 2 and out == ""
+    assert err.startswith(f"error: no files found under {empty} ")
+    assert err.count("\n") == 1
+    copy = tmp_path / "copy.db"
+    shutil.copy(seed_db, copy)
+    code, out, _ = run("ingest", str(EXAMPLES), "--db", str(copy), "--no-analyze")
+    assert code == 0 and "read 2, new 0, duplicate 2, failed 0" in out
+
+
+@pytest.mark.parametrize("command", ["articles", "stories"])
+@pytest.mark.parametrize("since", ["yesterday", "2025-13-45", "2024-02-30", "2024-4-2", "24"])
+def test_since_must_be_a_date(seed_db: Path, command: str, since: str) -> None:
+    code, out, err = run(command, "--db", str(seed_db), "--since", since)
+    assert code == 2 and out == ""
+    assert err.startswith("error: Invalid value for '--since': ") and err.count("\n") == 1
+    assert "YYYY-MM-DD" in err
+
+
+@pytest.mark.parametrize(
+    ("since", "count"), [("2024-04-02", 1), ("2024-04", 1), ("2024", 1), ("2024-04-03", 0)]
+)
+def test_since_takes_a_day_a_month_or_a_year(seed_db: Path, since: str, count: int) -> None:
+    code, out, _ = run("articles", "--db", str(seed_db), "--since", since, "--format", "json")
+    assert code == 0 and len(json.loads(out)) == count
+    code, out, _ = run("stories", "--db", str(seed_db), "--since", since, "--format", "json")
+    assert code == 0 and len(json.loads(out)) == count
+
+
+def test_search_hits_name_outlet_and_date_on_one_line(seed_db: Path) -> None:
+    code, out, _ = run("search", "phone", "--db", str(seed_db))
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[-1] == "2 hit(s)"
+    heads, snippets = lines[:-1:2], lines[1:-1:2]
+    assert any(h.split()[1:3] == ["2024-04-02", "CNN"] for h in heads), heads
+    assert all(s.startswith("    ") and "  " not in s.strip() for s in snippets), snippets
+    assert all("[" in s for s in snippets)
+
+
+def test_show_article_text_lists_the_analysis(seed_db: Path) -> None:
+    with open_store(seed_db, read_only=True) as store:
+        article = next(a for a in store.iter_articles() if a.outlet == "CNN")
+        analysis = store.get_analysis(article.id)
+    assert analysis is not None
+    code, out, _ = run("show-article", article.id[:8], "--db", str(seed_db))
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].startswith(article.id)
+    assert (
+        f"entities ({len(analysis.entities)}): name chain key, name, label, mentions, aliases"
+        in lines
+    )
+    entity = analysis.entities[0]
+    assert any(ln.split()[:1] == [entity.key.split()[0]] and entity.name in ln for ln in lines)
+    speaker = next(q for q in analysis.quotes if q.speaker_entity)
+    assert any(f"{speaker.speaker} [{speaker.speaker_entity}]: “" in ln for ln in lines)
+    resolved = next(t for t in analysis.times if t.value and t.granularity == "day")
+    assert any(ln.startswith(f"  {resolved.text!r} → {resolved.value} (") for ln in lines)
+    minutes = next(q for q in analysis.quantities if q.unit == "min")
+    assert any(f"→ {minutes.value:g} min (duration)" in ln for ln in lines)
+    assert f"claims ({len(analysis.claims)}; first 5, all with --format json)" in lines
+    assert any(ln.startswith("flag fused_words: ") and " — " in ln for ln in lines)
+    code, json_out, _ = run(
+        "show-article", article.id[:8], "--db", str(seed_db), "--format", "json"
+    )
+    assert code == 0 and len(json.loads(json_out)["analysis"]["claims"]) == len(analysis.claims)
+
+
+def test_output_files_need_a_folder_and_a_known_suffix(seed_db: Path, tmp_path: Path) -> None:
+    missing = tmp_path / "no" / "such" / "x.md"
+    for command in (["compare", str(SEED_A), str(SEED_B)], ["show", "s-", "--db", str(seed_db)]):
+        code, _, err = run(*command, "-o", str(missing))
+        assert code == 2
+        assert err == f"error: cannot write {missing} (no such directory: {missing.parent})\n"
+        code, _, err = run(*command, "-o", str(tmp_path / "out.pdf"))
+        assert code == 2 and err.count("\n") == 1
+        assert "unknown suffix '.pdf' (known: .html .htm .md .json .txt; or give --format)" in err
+    assert not (tmp_path / "no").exists() and not (tmp_path / "out.pdf").exists()
+
+
+def test_show_writes_the_format_its_suffix_or_format_names(seed_db: Path, tmp_path: Path) -> None:
+    with open_store(seed_db, read_only=True) as store:
+        [story] = store.stories()
+    page, forced = tmp_path / "story.html", tmp_path / "story.pdf"
+    code, _, err = run("show", story.id, "--db", str(seed_db), "-o", str(page))
+    assert code == 0 and err == f"wrote {page}\n"
+    assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    code, _, _ = run("show", story.id, "--db", str(seed_db), "-o", str(forced), "--format", "json")
+    assert code == 0 and json.loads(forced.read_text(encoding="utf-8"))["articles"]

@@ -318,3 +318,16 @@ def test_arbitrary_bytes_never_raise(tmp_path: Path, data: bytes, ext: str) -> N
             assert not item.reason.startswith("unexpected error"), item
         else:
             assert (item.text is None) != (item.html is None)
+
+
+def test_malformed_json_reasons_read_as_one_sentence(tmp_path: Path) -> None:
+    lines = tmp_path / "cut.jsonl"
+    lines.write_text('{"text": "good one"}\n{"title": "x", "text": "cut off\n', encoding="utf-8")
+    (failure,) = failures_of(read_all(lines))
+    assert (
+        str(failure) == f"{lines} line 2: malformed JSON: Unterminated string starting at column 24"
+    )
+    array = tmp_path / "cut.json"
+    array.write_text('[{"text": "one"}, {"text": "cut off', encoding="utf-8")
+    (failure,) = failures_of(read_all(array))
+    assert failure.reason.startswith("malformed JSON: Unterminated string;")

@@ -5,10 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsprism.models import Failure, RawDoc
+from newsprism.clean import clean_document
+from newsprism.cli import main
+from newsprism.models import Article, Failure, RawDoc
 from newsprism.read import iter_documents, readers, split_header
 from newsprism.read.text import normalise_newlines
 from tests.conftest import SEED_A, SEED_B
@@ -222,3 +225,58 @@ def test_readers_are_registered_by_versioned_name() -> None:
 def test_single_path_string_is_not_split_into_characters() -> None:
     docs = list(iter_documents(str(SEED_B)))  # type: ignore[arg-type]
     assert len(docs) == 1 and not isinstance(docs[0], Failure)
+
+
+# --------------------------------------------------------------------------- header dates, cleaned
+
+BODY = (
+    "The council met on Monday to discuss the new budget for the city parks department and "
+    "approved it after a long debate among its members.\n"
+)
+
+
+def clean_file(tmp_path: Path, date: str) -> Article:
+    return clean_document(read_one(write(tmp_path, f"date: {date}\ntitle: Parks\n\n{BODY}")))
+
+
+def test_an_ambiguous_numeric_date_is_kept_and_flagged(tmp_path: Path) -> None:
+    article = clean_file(tmp_path, "10/03/2025")
+    assert (article.published, article.published_source) == ("2025-10-03", "header")
+    [flag] = [f for f in article.flags if "date" in f.kind]
+    assert (flag.kind, flag.text, flag.field) == ("date_ambiguous", "10/03/2025", "source")
+    assert article.source_text[flag.start : flag.end] == "10/03/2025"
+    assert flag.detail == "read month first as 2025-10-03; day first it would be 2025-03-10"
+
+
+@pytest.mark.parametrize("date", ["25/03/2025", "03/03/2025", "2025-03-10", "March 10, 2025"])
+def test_a_date_with_one_reading_has_no_date_flag(tmp_path: Path, date: str) -> None:
+    article = clean_file(tmp_path, date)
+    assert article.published is not None
+    assert not [f for f in article.flags if "date" in f.kind]
+
+
+@pytest.mark.parametrize("date", ["2025-02-30", "next tuesday", "10/03/25"])
+def test_an_unparsable_date_leaves_the_article_undated_with_a_flag(
+    tmp_path: Path, date: str
+) -> None:
+    article = clean_file(tmp_path, date)
+    assert (article.published, article.published_source) == (None, None)
+    [flag] = [f for f in article.flags if "date" in f.kind]
+    assert (flag.kind, flag.text) == ("unparsed_date", date)
+    assert article.source_text[flag.start : flag.end] == date
+    assert flag.detail == "not a date (header); left undated"
+    assert any(r.reason == "header" and date in r.text for r in article.removed)
+
+
+def test_articles_lists_the_date_flags(tmp_path: Path) -> None:
+    for n, date in enumerate(["10/03/2025", "next tuesday"]):
+        write(tmp_path, f"date: {date}\ntitle: Parks {n}\n\n{BODY}", name=f"{n}.txt")
+    db = str(tmp_path / "dates.db")
+    runner = CliRunner()
+    result = runner.invoke(main, ["ingest", str(tmp_path), "--db", db, "--no-analyze"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(main, ["articles", "--db", db])
+    assert "    flag date_ambiguous: 10/03/2025 — read month first as 2025-10-03; " in result.stdout
+    assert "    flag unparsed_date: next tuesday — not a date (header); left undated" in (
+        result.stdout
+    )

@@ -323,6 +323,29 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def test_serve_on_a_port_in_use_is_one_line_before_starting(seed_db: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = int(taken.getsockname()[1])
+        done = subprocess.run(
+            [sys.executable, "-c", CLI, "serve", "--db", str(seed_db), "--port", str(port),
+             "--no-precompute"],
+            cwd=ROOT, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert done.stderr == f"error: 127.0.0.1:{port} is already in use\n"
+    assert done.stdout == ""
+
+
+def test_serve_usage_errors_are_one_error_line(seed_db: Path) -> None:
+    for args in (["--token"], ["--port", "70000"], ["--host", "0.0.0.0", "--token", "short"]):
+        result = CliRunner().invoke(main, ["serve", "--db", str(seed_db), *args])
+        assert result.exit_code == 2, args
+        assert result.stderr.startswith("error: "), result.stderr
+        assert result.stderr.strip().count("\n") == 0, result.stderr
+
+
 @pytest.mark.slow
 def test_serve_with_a_token_over_the_network_interface(seed_db: Path) -> None:
     port = free_port()

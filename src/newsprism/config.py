@@ -44,7 +44,9 @@ class Settings:
         7, "Story clustering: how far apart (days) two articles of one story may be published."
     )
     workers: int = _setting(
-        1, "Processes the local runner uses for cleaning and analysis (2 on a 2-core machine)."
+        1,
+        "Processes the local runner uses for cleaning and analysis (1: all in this process; "
+        "set it to the number of cores to use them all).",
     )
 
     def as_dict(self) -> dict[str, Any]:

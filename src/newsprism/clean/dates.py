@@ -111,6 +111,21 @@ def normalise_date(value: str | None) -> str | None:
     return _dateparser_fallback(text)
 
 
+def other_reading(value: str | None) -> str | None:
+    """The day-first reading of a numeric date that ``normalise_date`` reads month first
+    (``10/03/2025``: 2025-10-03 as read, ``2025-03-10`` returned), None when the date has
+    only one valid reading (``25/03/2025``, ``03/03/2025``, ISO, month names)."""
+    if not value:
+        return None
+    m = _NUMERIC.match(value.strip())
+    if m is None:
+        return None
+    a, b = int(m["a"]), int(m["b"])
+    if a == b or a > 12 or b > 12:
+        return None
+    return _valid(int(m["year"]), b, a)  # month b, day a
+
+
 def _dateparser_fallback(text: str) -> str | None:
     """Last resort for other languages and odd forms; only full dates (day, month, year)."""
     if len(text) > 60 or not re.search(r"\d{4}", text):

@@ -15,7 +15,7 @@ from itertools import islice
 from typing import Literal
 
 from newsprism.clean.dateline import find_dateline
-from newsprism.clean.dates import date_line, normalise_date
+from newsprism.clean.dates import date_line, normalise_date, other_reading
 from newsprism.clean.guard import time_limit
 from newsprism.clean.header import Header, header_from_metadata, take_header
 from newsprism.clean.headings import find_headings, heading_like, same_text
@@ -231,6 +231,37 @@ def _published(
     return None, None
 
 
+def _date_flags(
+    doc: RawDoc, header: dict[str, str], published: str | None, source_text: str
+) -> list[QualityFlag]:
+    """Flags for the publication date as given: ``unparsed_date`` when the document's own date
+    (a header line, a record field) is no date (``2025-02-30``, ``next tuesday``) and
+    ``date_ambiguous`` when the date used is numeric with both numbers ≤ 12 (``10/03/2025``,
+    read month first). Offsets into ``source_text`` where the value is found there."""
+    flags: list[QualityFlag] = []
+
+    def flag(kind: str, value: str, detail: str) -> None:
+        value = value.strip()
+        start = source_text.find(value)
+        span = (start, start + len(value)) if start >= 0 else (0, 0)
+        flags.append(QualityFlag(kind, value, *span, field="source", detail=detail))
+
+    given = doc.published
+    if given and given.strip() and normalise_date(given) is None:
+        instead = f"dated {published} from elsewhere" if published else "left undated"
+        flag("unparsed_date", given, f"not a date ({_record_source(doc)}); {instead}")
+    for value in (given, header.get("published")):
+        alternative = other_reading(value)
+        if value and alternative and normalise_date(value) == published:
+            flag(
+                "date_ambiguous",
+                value,
+                f"read month first as {published}; day first it would be {alternative}",
+            )
+            break
+    return flags
+
+
 def article_id(title: str | None, body: str) -> str:
     """First 16 hex digits of sha256 over the whitespace-collapsed title and body."""
     key = f"{collapse_spaces(title or '')}\n{collapse_spaces(body)}"
@@ -368,6 +399,7 @@ def _clean(doc: RawDoc, settings: Settings) -> Article:
         )
 
     published, published_source = _published(doc, fields, page, found)
+    flags.extend(_date_flags(doc, fields, published, source))
     dateline = found.dateline
     metadata = dict(doc.metadata)
     if controls:

@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
 from newsprism.cli import EXIT_ERROR, EXIT_OK, EXIT_PARTIAL, Context, fail
+from newsprism.cli.output import FORMAT_BY_SUFFIX, format_of, output_problem, write_output
 
 _FORMATS = ("text", "md", "html", "json")
-_BY_SUFFIX = {".html": "html", ".htm": "html", ".md": "md", ".json": "json", ".txt": "text"}
-
-
-def _format_of(path: str, explicit: str | None) -> str:
-    if explicit:
-        return explicit
-    return _BY_SUFFIX.get(Path(path).suffix.lower(), "text")
 
 
 @click.command("compare")
@@ -33,8 +26,9 @@ def _format_of(path: str, explicit: str | None) -> str:
     "--output",
     "outputs",
     multiple=True,
-    help="Write the comparison to this file (repeatable: .html, .md, .json, .txt); "
-    "a short summary still goes to standard output.",
+    help=f"Write the comparison to this file (repeatable; {', '.join(FORMAT_BY_SUFFIX)}, "
+    "or any name with --format); its folder must exist; a short summary still goes to "
+    "standard output.",
 )
 @click.pass_obj
 def compare_command(
@@ -45,6 +39,10 @@ def compare_command(
     from newsprism.compare import CompareError, compare_files, render
     from newsprism.errors import NewsprismError
 
+    for out in outputs:
+        problem = output_problem(out, explicit_format=fmt is not None)
+        if problem:
+            fail(problem)
     try:
         settings = obj.settings()
         comparison, failures = compare_files(list(files), settings)
@@ -58,13 +56,10 @@ def compare_command(
         click.echo(f"failed: {failure}", err=True)
     if outputs:
         for out in outputs:
-            text = render(comparison, _format_of(out, fmt))  # type: ignore[arg-type]
-            try:
-                path = Path(out)
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(text, encoding="utf-8")
-            except OSError as exc:
-                fail(f"{out}: cannot write ({exc.strerror or exc})")
+            text = render(comparison, format_of(out, fmt))  # type: ignore[arg-type]
+            problem = write_output(out, text)
+            if problem:
+                fail(problem)
             click.echo(f"wrote {out}", err=True)
         click.echo(_summary(comparison))
     else:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import sys
-from contextlib import nullcontext
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 
 import click
 
@@ -12,6 +14,36 @@ from newsprism.cli.output import progress_bar
 from newsprism.errors import NewsprismError, StoreUnavailableError
 from newsprism.runners import add_runner_options, run_ingest
 from newsprism.serialize import dumps
+
+
+class _WarningLines(logging.Handler):
+    """Library log records as ``warning: …`` (``error: …``) lines on standard error (without
+    ``-v`` the CLI shows only errors from the library's logs, and not its warnings)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(f"{record.levelname.lower()}: {record.getMessage()}", err=True)
+
+
+@contextmanager
+def warning_lines(logger_name: str, *, enabled: bool) -> Iterator[None]:
+    """Within this block, warnings logged under ``logger_name`` are printed as one line each."""
+    if not enabled:
+        yield
+        return
+    logger = logging.getLogger(logger_name)
+    handler, level, propagate = _WarningLines(), logger.level, logger.propagate
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+        logger.propagate = propagate
 
 
 @click.command("ingest")
@@ -70,7 +102,10 @@ def ingest_command(
 
         policy = FetchPolicy(allow_private=allow_private, linked_articles=linked)
         try:
-            with fetching(policy) if urls else nullcontext():
+            with (
+                fetching(policy) if urls else nullcontext(),
+                warning_lines("newsprism.read.fetch", enabled=bool(urls) and obj.verbose == 0),
+            ):
                 report = run_ingest(
                     runner, paths, store, settings, master=master, analyze=not no_analyze,
                     cluster=not no_stories, output_parquet=output_parquet, progress=progress,
@@ -79,6 +114,11 @@ def ingest_command(
             fail(f"{exc} [{stored} article(s) stored before it]")
         except NewsprismError as exc:
             fail(str(exc))
+    if report.read == 0 and not report.failed:
+        fail(
+            f"no files found under {', '.join(paths)} "
+            "(hidden files and files of no known format are skipped)"
+        )
     if fmt == "json":
         click.echo(
             dumps(

@@ -1,10 +1,15 @@
-"""Console helpers: progress bars on standard error, tables."""
+"""Console helpers: progress bars on standard error, tables, option types and output files."""
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+import click
 
 
 @contextmanager
@@ -41,3 +46,66 @@ def shorten(text: str | None, width: int) -> str:
         return ""
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+_DAY = re.compile(r"(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?")
+
+
+class DayPrefix(click.ParamType):  # type: ignore[type-arg]
+    """A ``--since`` value: a day ``YYYY-MM-DD``, a month ``YYYY-MM`` or a year ``YYYY``.
+
+    Stored dates are ``YYYY-MM-DD`` strings compared as text, so a month or a year works as
+    its first day (``2024-04`` keeps ``2024-04-01`` and later)."""
+
+    name = "date"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> str:
+        text = str(value).strip()
+        m = _DAY.fullmatch(text)
+        if m is not None:
+            try:
+                date(int(m["year"]), int(m["month"] or 1), int(m["day"] or 1))
+            except ValueError:
+                m = None
+        if m is None:
+            self.fail(
+                f"{shorten(text, 40)!r} is not a date (YYYY-MM-DD, YYYY-MM or YYYY)", param, ctx
+            )
+        return text
+
+
+FORMAT_BY_SUFFIX = {".html": "html", ".htm": "html", ".md": "md", ".json": "json", ".txt": "text"}
+
+
+def output_problem(path: str, explicit_format: bool) -> str | None:
+    """Why ``path`` cannot be an output file (None: fine). Its folder must exist (it is not
+    created), and without an explicit ``--format`` its suffix must name one."""
+    target = Path(path)
+    folder = target.parent
+    if not folder.is_dir():
+        why = "not a directory" if folder.exists() else "no such directory"
+        return f"cannot write {path} ({why}: {folder})"
+    if target.is_dir():
+        return f"cannot write {path} (it is a directory)"
+    if not explicit_format and target.suffix.lower() not in FORMAT_BY_SUFFIX:
+        suffix = f"unknown suffix {target.suffix!r}" if target.suffix else "no suffix"
+        known = " ".join(FORMAT_BY_SUFFIX)
+        return f"{path}: {suffix} (known: {known}; or give --format)"
+    return None
+
+
+def format_of(path: str, explicit: str | None) -> str:
+    """The format to write ``path`` in: ``explicit`` when given, else from the suffix."""
+    return explicit or FORMAT_BY_SUFFIX.get(Path(path).suffix.lower(), "text")
+
+
+def write_output(path: str, text: str) -> str | None:
+    """Write ``text`` to ``path``; the one-line reason when it cannot be written."""
+    try:
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        return f"cannot write {path} ({(exc.strerror or str(exc)).lower()})"
+    return None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import ipaddress
+import socket
 
 import click
 
@@ -18,6 +20,23 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def bind_problem(host: str, port: int) -> str | None:
+    """Why the server could not listen on ``host:port`` (None: it can). Binds and closes a
+    socket as uvicorn will (``SO_REUSEADDR``, IPv6 when the host has a colon)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    shown = f"[{host}]" if ":" in host else host
+    try:
+        with socket.socket(family, socket.SOCK_STREAM) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind((host.strip("[]"), port))
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            return f"{shown}:{port} is already in use"
+        reason = (exc.strerror or str(exc)).lower()
+        return f"cannot listen on {shown}:{port} ({reason})"
+    return None
 
 
 @click.command("serve")
@@ -50,6 +69,9 @@ def serve_command(
     except NewsprismError as exc:
         fail(str(exc))
         raise  # unreachable: fail() exits
+    problem = bind_problem(host, port)
+    if problem:
+        fail(problem)
     import uvicorn
 
     shown = f"[{host}]" if ":" in host else host

@@ -5,10 +5,11 @@ from __future__ import annotations
 import sys
 
 import click
+from click.core import ParameterSource
 
 from newsprism.cli import EXIT_OK, Context, db_option, fail, format_option
 from newsprism.cli.articles import open_read_only
-from newsprism.cli.output import shorten
+from newsprism.cli.output import DayPrefix, format_of, output_problem, shorten, write_output
 from newsprism.errors import NewsprismError
 from newsprism.serialize import dumps
 
@@ -16,7 +17,12 @@ from newsprism.serialize import dumps
 @click.command("stories")
 @db_option
 @format_option("text", "json")
-@click.option("--since", default=None, help="Only stories with an article on or after DATE.")
+@click.option(
+    "--since",
+    type=DayPrefix(),
+    default=None,
+    help="Only stories with an article on or after DATE (YYYY-MM-DD; YYYY-MM or YYYY for the first day).",
+)
 @click.pass_obj
 def stories_command(obj: Context, db: str | None, fmt: str, since: str | None) -> None:
     """List stories: articles, outlets and independent origins."""
@@ -56,12 +62,27 @@ def stories_command(obj: Context, db: str | None, fmt: str, since: str | None) -
 @click.argument("story_id")
 @db_option
 @format_option("text", "md", "html", "json")
-@click.option("-o", "--output", default=None, help="Write to this file instead of stdout.")
-@click.pass_obj
-def show_command(obj: Context, story_id: str, db: str | None, fmt: str, output: str | None) -> None:
+@click.option(
+    "-o",
+    "--output",
+    default=None,
+    help="Write to this file instead of stdout (its folder must exist; without --format, "
+    "the format comes from its suffix: .html .md .json .txt).",
+)
+@click.pass_context
+def show_command(
+    ctx: click.Context, story_id: str, db: str | None, fmt: str, output: str | None
+) -> None:
     """Compare the articles of one stored story (an id prefix is enough)."""
     from newsprism.compare import CompareError, compare_stored_story, render
 
+    obj: Context = ctx.obj
+    if output:
+        explicit = ctx.get_parameter_source("fmt") is not ParameterSource.DEFAULT
+        problem = output_problem(output, explicit_format=explicit)
+        if problem:
+            fail(problem)
+        fmt = format_of(output, fmt if explicit else None)
     with open_read_only(obj, db) as store:
         try:
             comparison, _ = compare_stored_story(store, story_id)
@@ -69,11 +90,9 @@ def show_command(obj: Context, story_id: str, db: str | None, fmt: str, output: 
             fail(str(exc))
     text = render(comparison, fmt)  # type: ignore[arg-type]
     if output:
-        try:
-            with open(output, "w", encoding="utf-8") as handle:
-                handle.write(text)
-        except OSError as exc:
-            fail(f"{output}: cannot write ({exc.strerror or exc})")
+        problem = write_output(output, text)
+        if problem:
+            fail(problem)
         click.echo(f"wrote {output}", err=True)
     else:
         click.echo(text, nl=False)

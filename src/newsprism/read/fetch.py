@@ -4,7 +4,8 @@ Inside ``fetching(policy)``, ``iter_documents`` fetches each ``http://`` or ``ht
 argument and reads the bytes with the same readers as a local file (a feed, a page, a JSON
 dump...); the URL is the document's provenance. Outside it, a URL argument is a one-line
 failure that says to add ``--fetch``. With ``policy.linked_articles``, the link of each feed
-entry is fetched too (same policy) and read in the entry's place.
+entry is fetched too (same policy) and read in the entry's place; when it cannot be, the
+entry's own text from the feed is kept (a warning, not a failure).
 
 The policy (``FetchPolicy``) guards every request, redirects included:
 
@@ -333,15 +334,32 @@ def _read_fetched(url: str, settings: Settings, fetcher: Fetcher) -> Iterator[Ra
         yield doc
 
 
+LINKED_ERROR_KEY = "linked_article_error"
+"""``RawDoc.metadata`` key: why the linked page could not be read when the feed entry's own
+text was kept in its place."""
+
+
+def _has_text(doc: RawDoc) -> bool:
+    return bool((doc.text and doc.text.strip()) or (doc.html and doc.html.strip()))
+
+
 def _read_linked(entry: RawDoc, settings: Settings, fetcher: Fetcher) -> Iterator[RawDoc | Failure]:
     """The page a feed entry links to, read in the entry's place; the entry's title, date,
-    outlet and author fill what the page lacks."""
+    outlet and author fill what the page lacks. When the page cannot be fetched or read, the
+    entry's own text from the feed is kept instead (with a warning logged and the reason in
+    ``metadata[LINKED_ERROR_KEY]``); only an entry without text then fails."""
     where = f"{entry.provenance.path} {entry.provenance.locator or ''}".strip()
     link = entry.url
     if not link:
-        yield Failure(where, "entry has no link to fetch")
+        yield from _entry_instead(entry, where, "entry has no link to fetch")
         return
-    for doc in _read_fetched(link, settings, fetcher):
+    items = list(_read_fetched(link, settings, fetcher))  # one page: already in memory
+    if not any(isinstance(item, RawDoc) for item in items):
+        first = next((item for item in items if isinstance(item, Failure)), None)
+        why = f"{first.where}: {first.reason}" if first else f"{link}: no document in it"
+        yield from _entry_instead(entry, where, f"linked article {why}")
+        return
+    for doc in items:
         if isinstance(doc, Failure):
             yield Failure(where, f"linked article {doc.where}: {doc.reason}")
             continue
@@ -351,6 +369,17 @@ def _read_linked(entry: RawDoc, settings: Settings, fetcher: Fetcher) -> Iterato
         doc.metadata.setdefault("feed", entry.provenance.path)
         doc.metadata.update({k: v for k, v in entry.metadata.items() if k not in doc.metadata})
         yield doc
+
+
+def _entry_instead(entry: RawDoc, where: str, reason: str) -> Iterator[RawDoc | Failure]:
+    """The feed entry itself in place of its unreadable linked page, or the failure when the
+    entry has no text of its own."""
+    if not _has_text(entry):
+        yield Failure(where, f"{reason} (and the entry has no text of its own)")
+        return
+    log.warning("%s: %s; kept the entry's own text from the feed", where, reason)
+    entry.metadata[LINKED_ERROR_KEY] = reason
+    yield entry
 
 
 def iter_documents(
@@ -381,6 +410,7 @@ def iter_documents(
 
 
 __all__ = [
+    "LINKED_ERROR_KEY",
     "USER_AGENT",
     "FetchPolicy",
     "Fetched",

@@ -97,12 +97,20 @@ def record_doc(record: Any, where: str, path: str, locator: str, reader: str) ->
     )
 
 
+def json_reason(exc: json.JSONDecodeError) -> str:
+    """``Expecting ',' delimiter at column 20``; messages that already end in "at"
+    (``Unterminated string starting at``) get the column without a second one."""
+    msg = exc.msg.rstrip()
+    joint = " " if msg.endswith(" at") else " at "
+    return f"{msg}{joint}column {exc.colno}"
+
+
 def _parse(data: bytes | str) -> Any:
     """``json.loads`` with one-line reasons (``ValueError``) for every way it can fail."""
     try:
         return json.loads(data)
     except json.JSONDecodeError as exc:
-        raise ValueError(f"malformed JSON: {exc.msg} at column {exc.colno}") from None
+        raise ValueError(f"malformed JSON: {json_reason(exc)}") from None
     except RecursionError:
         raise ValueError("malformed JSON: nested too deeply") from None
 
@@ -192,7 +200,8 @@ class _Array:
                 value, end = self._json.raw_decode(self.buf, self.pos)
             except json.JSONDecodeError as exc:
                 if self.eof:
-                    raise ValueError(f"malformed JSON: {exc.msg}") from None
+                    reason = exc.msg.removesuffix(" at").removesuffix(" starting")
+                    raise ValueError(f"malformed JSON: {reason}") from None
                 value, end = None, -1
             except RecursionError:
                 raise ValueError("malformed JSON: nested too deeply") from None

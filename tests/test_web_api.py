@@ -385,3 +385,28 @@ def test_precomputed_stories_show_their_shares(seed_db: Path) -> None:
         assert summary["facts"] == summary["shared"] + summary["single"] > 0
         single = f"{100 * summary['single_share']:.0f}%"
         assert single in c.get("/").text
+
+
+def test_flags_outside_the_body_are_listed_without_a_dead_link(copy_db: Path) -> None:
+    from newsprism.pipeline import ingest
+    from newsprism.store import open_store
+
+    source = copy_db.parent / "ambiguous.txt"
+    source.write_text(
+        "title: Harbour dredging starts\ndate: 10/03/2025\n\n"
+        "Dredging of the old harbour began this week, the port authority said, and is expected "
+        "to take four months while ships use the northern quay.\n",
+        encoding="utf-8",
+    )
+    with open_store(copy_db) as store:
+        report = ingest([str(source)], store)
+    assert report.new == 1
+    with TestClient(create_app(copy_db)) as c:
+        article_id = report.new_ids[0]
+        page = c.get(f"/articles/{article_id}")
+        assert page.status_code == 200
+        assert "date_ambiguous" in page.text
+        # the flag points into the source text, not the body shown: no anchor to jump to
+        flags = [f for f in c.get(f"/api/articles/{article_id}").json()["flags"]]
+        ambiguous = next(i for i, f in enumerate(flags) if f["kind"] == "date_ambiguous")
+        assert f'href="#flag-{ambiguous}"' not in page.text

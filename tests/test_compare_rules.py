@@ -332,3 +332,25 @@ def test_invented_story_compatible_and_conflicting(tmp_path: Path) -> None:
     }
     assert all(s.verified for s in ac.brief.sentences)
     assert any("cannot be true" in s.text for s in ac.brief.sentences)
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        (
+            'the firm would "cooperate fully with the inquiry". Next',
+            'the firm would "cooperate fully with the inquiry"',
+        ),
+        ("The barge sank shortly after 7 a.m.", "The barge sank shortly after 7 a.m."),
+        ("He said “no deal”.", "He said “no deal”"),
+        ("the rate (2.5%) rose.", "the rate (2.5%) rose"),
+        ("it rose by 5 percent.", "it rose by 5 percent"),
+        ('"Quoted in full."', "Quoted in full"),
+    ],
+)
+def test_trimmed_spans_keep_closing_quotes_and_abbreviation_dots(text: str, kept: str) -> None:
+    from newsprism.compare.text import trim_span
+
+    end = text.index(". Next") + 1 if ". Next" in text else len(text)
+    start, stop = trim_span(text, 0, end)
+    assert text[start:stop] == kept

@@ -139,7 +139,25 @@ def trim_span(
     while end > start and text[end - 1] in chars:
         end -= 1
     # keep a closing quote or bracket when its opening one is inside
+    for opening, closing in _PAIRS:
+        if end < len(text) and text[end] in closing and _unbalanced(text[start:end], opening):
+            end += 1
+    # and the final dot of an abbreviation ("7 a.m.", "the U.S.")
+    if end < len(text) and text[end] == "." and _ABBREVIATION_END.search(text, start, end):
+        end += 1
     return start, end
+
+
+_PAIRS = (("\"", "\""), ("“", "”"), ("(", ")"), ("‘", "’"))
+_ABBREVIATION_END = re.compile(r"(?:\b[A-Za-z]\.[A-Za-z]|\b(?:Inc|Ltd|Co|Corp|Jr|Sr|St))$")
+
+
+def _unbalanced(span: str, opening: str) -> bool:
+    """Whether ``span`` opens a quote or bracket that it does not close."""
+    if opening == "\"":
+        return span.count('"') % 2 == 1
+    closing = {"“": "”", "(": ")", "‘": "’"}[opening]
+    return span.count(opening) > span.count(closing)
 
 
 def overlap(a: tuple[int, int], b: tuple[int, int]) -> int:

@@ -103,7 +103,10 @@ def render_json(results: list[EvalResult], *, quick: bool, skipped: list[str]) -
     "data",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Folder of the data sets (default: ../shared/data, else the repository's sibling).",
+    help=(
+        "Folder of the data sets (default: ../shared/data, else the repository's sibling); "
+        "the seeds task reads its gold file from DIR/../eval/seed_pair_gold.json."
+    ),
 )
 @click.option("--quick", is_flag=True, help="Subsets only (what CI runs).")
 @click.option(

@@ -127,3 +127,95 @@ def test_the_brief_never_asserts_a_disputed_toll_as_fact(bridge_story: dict[str,
             # said as one outlet's report, with the other outlet's figure beside it
             assert " reports: " in text and "instead of" in text, text
         assert s["verified"] is True
+
+
+HERALD = """title: Venn wins Orlo mayoral race
+date: 2025-05-12
+source: Orlo Herald
+
+Mara Venn won the Orlo mayoral election on Sunday with 52% of the vote, official results showed.
+
+Turnout was about 61%, the electoral commission said.
+
+Her rival, councillor Teo Brask, did not concede on Sunday night and asked for a recount.
+
+Two polling stations in the harbour district opened late because of a flood, the mayor said.
+
+"This town has chosen courage over fear," Venn told supporters at the old market hall.
+"""
+
+LEDGER = """title: Venn elected mayor of Orlo
+date: 2025-05-12
+source: Orlo Ledger
+
+Mara Venn was elected mayor of Orlo on Sunday, taking 47.5% of the vote in a close race.
+
+Turnout reached 60.8%, according to the electoral commission.
+
+Teo Brask conceded on Sunday night in a short statement to reporters.
+
+Two polling stations in the harbour district opened late because of a flood, police said.
+
+"This town has chosen courage over fear," Venn said at the old market hall.
+"""
+
+
+@pytest.fixture(scope="module")
+def election(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    folder: Path = tmp_path_factory.mktemp("election")
+    paths = []
+    for name, text in (("herald.txt", HERALD), ("ledger.txt", LEDGER)):
+        path = folder / name
+        path.write_text(text, encoding="utf-8")
+        paths.append(str(path))
+    comparison, failures = compare_files(paths)
+    assert not failures
+    return comparison_to_dict(comparison)
+
+
+def _kinds(data: dict[str, object]) -> dict[str, list[dict[str, object]]]:
+    out: dict[str, list[dict[str, object]]] = {}
+    differences = data["differences"]
+    assert isinstance(differences, list)
+    for d in differences:
+        out.setdefault(d["kind"], []).append(d)
+    return out
+
+
+@pytest.mark.slow
+def test_vote_shares_conflict_and_turnouts_are_compatible(election: dict[str, object]) -> None:
+    numbers = _kinds(election)["number"]
+    graded = {frozenset(s["text"] for s in d["sides"]): d["grade"] for d in numbers}
+    assert graded.get(frozenset({"52%", "47.5%"})) == "conflict"
+    assert graded.get(frozenset({"about 61%", "60.8%"})) == "compatible"
+    # the percent sign stays part of the facts' text
+    facts = election["facts"]
+    assert isinstance(facts, list)
+    assert any("about 61%" in s["text"] for f in facts for s in f["support"])
+
+
+@pytest.mark.slow
+def test_conceded_and_did_not_concede_is_a_negation_conflict(
+    election: dict[str, object],
+) -> None:
+    negations = _kinds(election).get("negation", [])
+    assert [d["grade"] for d in negations] == ["conflict"]
+    texts = " | ".join(s["text"] for s in negations[0]["sides"])
+    assert "did not concede" in texts and "conceded on Sunday night" in texts
+
+
+@pytest.mark.slow
+def test_one_statement_credited_to_two_sources_is_reported(election: dict[str, object]) -> None:
+    attributions = _kinds(election).get("attribution", [])
+    assert len(attributions) == 1 and attributions[0]["grade"] == "unclear"
+    assert "mayor" in attributions[0]["explanation"] and "police" in attributions[0]["explanation"]
+
+
+@pytest.mark.slow
+def test_the_brief_gives_quotes_with_their_marks_and_speaker(election: dict[str, object]) -> None:
+    brief = election["brief"]
+    sentences = brief["sentences"] if isinstance(brief, dict) else brief
+    assert isinstance(sentences, list)
+    quoted = [s["text"] for s in sentences if "chosen courage over fear" in s["text"]]
+    assert quoted, "the shared quote is missing from the brief"
+    assert all('"' in t and "Venn" in t for t in quoted), quoted

@@ -105,12 +105,20 @@ def _own_tokens(sent: Any, heads: dict[int, Any]) -> dict[int, list[Any]]:
     return own
 
 
+#: Symbols spaCy marks as punctuation that belong to a number ("60%", "$5", "30°").
+_NUMBER_SIGNS = frozenset({"%", "‰", "°", "$", "€", "£", "¥", "#"})
+
+
+def _punct(tok: Any) -> bool:
+    return bool(tok.is_punct) and tok.text not in _NUMBER_SIGNS
+
+
 def _trimmed(tokens: list[Any]) -> list[Any]:
     tokens = sorted(tokens, key=lambda t: t.i)
-    while tokens and (tokens[0].dep_ in _TRIM_LEAD or tokens[0].is_space or tokens[0].is_punct):
+    while tokens and (tokens[0].dep_ in _TRIM_LEAD or tokens[0].is_space or _punct(tokens[0])):
         tokens.pop(0)
     while tokens and (
-        tokens[-1].is_punct or tokens[-1].is_space or tokens[-1].dep_ in ("cc", "mark")
+        _punct(tokens[-1]) or tokens[-1].is_space or tokens[-1].dep_ in ("cc", "mark")
     ):
         tokens.pop()
     return tokens

@@ -141,13 +141,22 @@ def _readable(fact: Fact, used: set[tuple[str, int]]) -> Citation | None:
         or last in REPORTING
         or last in _SPEECH_ENDINGS
     )
-    if fragment and fact.sentence is not None:
-        cite = fact.sentence
+    if (fragment or fact.kind == "quote" or _quoted(cite, fact.sentence)) and fact.sentence:
+        cite = fact.sentence  # a quote is given with its quotation marks and its speaker
     key = (cite.article, cite.start)
     if key in used:
         return None
     used.add(key)
     return cite
+
+
+def _quoted(cite: Citation, sentence: Citation | None) -> bool:
+    """Whether the cited words are a quotation inside their sentence (said by someone, so never
+    to be stated bare)."""
+    if sentence is None or sentence.article != cite.article:
+        return False
+    before = sentence.text[: max(0, cite.start - sentence.start)]
+    return before.count('"') % 2 == 1 or before.count("“") > before.count("”")
 
 
 def _clip(text: str, words: int = 14) -> str:

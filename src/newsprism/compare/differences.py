@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from newsprism.compare.model import Citation, Difference, DifferenceKind
+from newsprism.compare.model import Citation, Difference, DifferenceKind, Fact
 from newsprism.compare.text import stem
 from newsprism.compare.units import Unit
 from newsprism.compare.values import (
@@ -361,6 +362,46 @@ def negation_differences(
     ]
 
 
+#: Unaligned claims are checked for a negation flip down to this alignment score (their subject
+#: and predicate must still be the same).
+CONTRADICTION_MIN_SCORE = 0.4
+
+
+def unaligned_contradictions(
+    units: Sequence[Unit],
+    scores: Any,
+    facts: Sequence[Fact],
+    fact_of_unit: Mapping[int, str],
+    members_of: Mapping[str, Sequence[Unit]],
+) -> list[Difference]:
+    """Negation flips between a single-source claim and a claim of another article.
+
+    A claim that contradicts another ("X did not concede" / "X conceded") scores lower than a
+    paraphrase and often stays unaligned, so the one-to-one alignment cannot put the two in one
+    fact. Such a pair with the same subject and predicate is still reported, on the other claim's
+    fact (each single claim at most once)."""
+    status = {f.id: f.status for f in facts}
+    out: list[Difference] = []
+    for s in units:
+        fid = fact_of_unit.get(s.index)
+        if fid is None or status.get(fid) != "single" or s.headline:
+            continue
+        best: tuple[float, Unit] | None = None
+        for u in units:
+            if u.article == s.article or u.headline or u.index not in fact_of_unit:
+                continue
+            score = float(scores[s.index, u.index])
+            better = score >= CONTRADICTION_MIN_SCORE and (best is None or score > best[0])
+            if better and negation_differences(s, u, score, None, CONTRADICTION_MIN_SCORE):
+                best = (score, u)
+        if best is not None:
+            score, u = best
+            out.extend(
+                negation_differences(u, s, score, fact_of_unit[u.index], CONTRADICTION_MIN_SCORE)
+            )
+    return out
+
+
 def _short(text: str, n: int = 90) -> str:
     text = " ".join(text.split())
     return text if len(text) <= n else text[: n - 1] + "…"
@@ -383,4 +424,45 @@ def pair_differences(
     out.extend(date_differences(a, b, score, texts, fact))
     out.extend(quote_differences(a, b, texts, quotes, fact))
     out.extend(negation_differences(a, b, score, fact))
+    if not any(d.kind == "attribution" for d in out):
+        out.extend(attribution_differences(a, b, fact))
     return out
+
+
+#: Sources too vague to tell two attributions apart ("officials said" / "the ministry said").
+_VAGUE_SOURCES = frozenset(
+    ["official", "officials", "source", "sources", "report", "reports", "statement", "people"]
+)
+
+
+def _source_key(attribution: str | None) -> str | None:
+    if not attribution:
+        return None
+    words = attribution.lower().replace("’", "'").split()
+    while words and words[0] in ("the", "a", "an"):
+        words.pop(0)
+    if not words or words[-1] in _VAGUE_SOURCES:
+        return None
+    return " ".join(words)
+
+
+def attribution_differences(a: Unit, b: Unit, fact: str | None) -> list[Difference]:
+    """The same statement credited to different sources ("…, the mayor said" / "…, police
+    said"): both may have said it, so the grade is unclear, but the reader should know."""
+    if a.kind != "claim" or b.kind != "claim":
+        return []
+    sa, sb = _source_key(a.attribution), _source_key(b.attribution)
+    if sa is None or sb is None or sa == sb or sa in sb or sb in sa:
+        return []
+    return [
+        Difference(
+            kind="attribution",
+            grade="unclear",
+            fact=fact,
+            sides=[unit_citation(a), unit_citation(b)],
+            explanation=(
+                f'The same statement is attributed to "{a.attribution}" in one article and to '
+                f'"{b.attribution}" in the other; both may have said it.'
+            ),
+        )
+    ]

@@ -148,13 +148,13 @@ def trim_span(
     return start, end
 
 
-_PAIRS = (("\"", "\""), ("“", "”"), ("(", ")"), ("‘", "’"))
+_PAIRS = (('"', '"'), ("“", "”"), ("(", ")"), ("‘", "’"))
 _ABBREVIATION_END = re.compile(r"(?:\b[A-Za-z]\.[A-Za-z]|\b(?:Inc|Ltd|Co|Corp|Jr|Sr|St))$")
 
 
 def _unbalanced(span: str, opening: str) -> bool:
     """Whether ``span`` opens a quote or bracket that it does not close."""
-    if opening == "\"":
+    if opening == '"':
         return span.count('"') % 2 == 1
     closing = {"“": "”", "(": ")", "‘": "’"}[opening]
     return span.count(opening) > span.count(closing)

@@ -126,6 +126,9 @@ def _quote_split(claim: Claim, quotes: Sequence[Quote]) -> list[tuple[int, int, 
     return [(claim.start, claim.end, "claim")]
 
 
+_NUMBER = re.compile(r"\d")
+
+
 def _attribution_only(text: str, entity_words: set[str]) -> bool:
     """Whether a clause only names a source and a reporting verb ("local officials said",
     "the ministry said in a statement")."""
@@ -188,8 +191,12 @@ def build_units(
                 ukind = "frame"
             if ukind not in ("item",) and len(words(ptext)) < MIN_UNIT_WORDS:
                 continue
-            if ukind != "item" and _frame_content(ptext, entity_words) < 2:
-                continue  # "Smith told Jones": names and a speech verb only
+            if (
+                ukind != "item"
+                and _frame_content(ptext, entity_words) < 2
+                and not _NUMBER.search(ptext)
+            ):
+                continue  # "Smith told Jones": names and a speech verb only ("Turnout was 60%" stays)
             if ukind != "item" and _attribution_only(ptext, entity_words):
                 continue  # "local officials said": who said the rest, not a fact
             units.append(

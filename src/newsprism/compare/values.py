@@ -64,8 +64,44 @@ def same_unit(a: Quantity, b: Quantity) -> bool:
     return ua == ub or (a.kind == "count" and (ua.endswith(ub) or ub.endswith(ua)))
 
 
+#: Nouns that count people: "42,000 visitors" and "40,000 people" count the same crowd.
+_PEOPLE = frozenset(
+    [
+        "people",
+        "persons",
+        "person",
+        "visitors",
+        "visitor",
+        "residents",
+        "voters",
+        "passengers",
+        "attendees",
+        "spectators",
+        "fans",
+        "workers",
+        "employees",
+        "staff",
+        "victims",
+        "patients",
+        "students",
+        "children",
+        "adults",
+        "members",
+        "participants",
+        "protesters",
+        "demonstrators",
+        "tourists",
+        "guests",
+        "customers",
+        "individuals",
+    ]
+)
+
+
 def _unit_key(unit: str) -> str:
     u = unit.strip().lower()
+    if u in _PEOPLE:
+        return "person"
     if u.endswith("ies") and len(u) > 4:
         return u[:-3] + "y"
     if u.endswith("s") and not u.endswith("ss") and len(u) > 3:

@@ -219,3 +219,28 @@ def test_the_brief_gives_quotes_with_their_marks_and_speaker(election: dict[str,
     quoted = [s["text"] for s in sentences if "chosen courage over fear" in s["text"]]
     assert quoted, "the shared quote is missing from the brief"
     assert all('"' in t and "Venn" in t for t in quoted), quoted
+
+
+@pytest.mark.slow
+def test_quote_drift_inside_a_long_quote_cut_into_two_claims(tmp_path: Path) -> None:
+    one = tmp_path / "one.txt"
+    two = tmp_path / "two.txt"
+    one.write_text(
+        "title: A\ndate: 2025-05-12\nsource: Orlo Herald\n\n"
+        '"This harbour has waited long enough for a bridge, and I will build it for every '
+        'single family," Venn told supporters at the market hall.\n',
+        encoding="utf-8",
+    )
+    two.write_text(
+        "title: B\ndate: 2025-05-12\nsource: Orlo Ledger\n\n"
+        '"The harbour has waited long enough for a bridge, and I will build it for every '
+        'family," Venn said at the market hall.\n',
+        encoding="utf-8",
+    )
+    comparison, _ = compare_files([str(one), str(two)])
+    drift = [
+        d for d in comparison_to_dict(comparison)["differences"] if d["kind"] == "quote_wording"
+    ]
+    assert drift and all(d["grade"] == "compatible" for d in drift)
+    explained = " ".join(d["explanation"] for d in drift)
+    assert '"single" → "—"' in explained or '"this" → "the"' in explained

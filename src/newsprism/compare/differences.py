@@ -215,7 +215,12 @@ def quote_differences(
         text_x = texts[x.article_id + x.field]
         text_y = texts[y.article_id + y.field]
         for q in x.quotes:
-            qtok = _tokens(text_x[q.start : q.end], q.start)
+            # the part of the quote inside this unit: a long quote cut into two claims is
+            # compared claim by claim, each with the counterpart its claim was aligned to
+            qs, qe = (max(q.start, x.start), min(q.end, x.end)) if x.field == q.field else (0, 0)
+            if qs >= qe:
+                continue
+            qtok = _tokens(text_x[qs:qe], qs)
             if len(qtok) < MIN_QUOTE_WORDS:
                 continue
             ytok = _tokens(text_y[y.start : y.end], y.start)

@@ -181,6 +181,57 @@ def test_seasons_are_rendered_readably(story: Any) -> None:
         assert "2024-FA:" not in out and "**2024-FA**" not in out, fmt
 
 
+def test_background_means_more_than_a_week_from_the_story(story: Any) -> None:
+    """The reopening the day before the story is its news; the budget a month earlier and
+    last fall's closure are background (the rule alignment uses: BACKGROUND_DAYS)."""
+    marks = {e.date: e.background for e in story.timeline}
+    assert marks["2025-03-03"] is False, marks
+    assert marks["2025-02-03"] is True, marks
+    assert marks["2024-FA"] is True, marks
+
+
+@pytest.mark.parametrize(
+    ("value", "background"),
+    [
+        ("2025-03-03", False),  # the day before
+        ("2025-02-25", False),  # a week before
+        ("2025-02-24", True),  # eight days before
+        ("2025-03-11", False),  # a week after
+        ("2025-03-12", True),  # eight days after
+        ("2025-02", False),  # the month reaches into the week before
+        ("2025-01", True),
+        ("2025", False),
+        ("2009", True),
+    ],
+)
+def test_background_rule_on_both_sides(value: str, background: bool) -> None:
+    from newsprism.compare.timeline import is_background
+    from newsprism.compare.values import date_range
+
+    r, story = date_range(value), date_range("2025-03-04")
+    assert r is not None and story is not None
+    assert is_background(r, story) is background
+
+
+def test_chart_axis_spans_the_story_not_a_far_background_date() -> None:
+    from newsprism.compare.model import TimelineEvent
+    from newsprism.web.timeline import LEFT, RIGHT, WIDTH, chart
+
+    events = [
+        TimelineEvent("2009", "Turnout was the highest since 2009", [], background=True),
+        TimelineEvent("2025-03-09", "The vote was held", []),
+        TimelineEvent("2025-03-10", "Results were released", []),
+    ]
+    c = chart(events, "2025-03-10")
+    assert c is not None
+    assert [r.n for r in c.rows] == [1, 2, 3]  # every event keeps its row and number
+    assert all(t.label.startswith("2025-03") for t in c.ticks), c.ticks
+    far, vote, results = c.rows
+    assert far.background and far.x == LEFT  # drawn at the edge of the axis
+    assert results.x - vote.x > 100  # one day apart, not squeezed by the 16 years
+    assert all(r.x >= LEFT and r.x + r.width <= WIDTH - RIGHT for r in c.rows)
+
+
 # --------------------------------------------------------------------------- rendering
 
 

@@ -2,10 +2,12 @@
 
 Underspecified expressions (a weekday, a month without a year, a season, a quarter) are
 placed before or after the anchor according to the tense around them: ``infer_tense`` looks
-for the nearest cue in the sentence (``will``, ``is set to``, ``planned``, ``upcoming``,
-``election`` → future; ``said``, ``was``, ``-ed`` verbs, ``since``, ``last`` → past).
-Without a cue, news text mostly reports the past, so weekdays and months resolve to the most
-recent one on or before the anchor.
+for the nearest cue in the sentence (``will``, ``is set to``, ``planned``, ``upcoming`` →
+future; ``said``, ``was``, ``had``, ``-ed`` verbs, ``since``, ``last`` → past). A past or
+future verb decides (``won the election on Sunday`` is the Sunday before); only without one
+does a scheduled-event noun nearby (``election``, ``vote``) put it ahead. Without any cue,
+news text mostly reports the past, so weekdays resolve to the most recent one on or before
+the anchor.
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ _NOT_PAST_ED = {
 }  # fmt: skip
 _FUTURE_NOUNS = {"election", "elections", "vote", "referendum", "ballot", "inauguration", "polls"}
 _BE = {"be", "been", "being", "is", "are", "am"}
-_TOKEN = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|'ll")
+_TOKEN = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|'ll|,(?=\s)")
 _SENTENCE_START = re.compile(r"(?:[.!?][\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])|\n\s*)")
 
 
@@ -106,23 +108,42 @@ def _classify(tokens: list[str], i: int) -> int | None:
 MAX_CUE_DISTANCE = 8
 """Tokens either side of an expression searched for a tense cue (within its sentence)."""
 _NEUTRAL_PREPS = {"until", "till", "through", "to", "by"}
+_SCHEDULE_NOUNS = {"deadline", "deadlines"}
 
 
 def infer_tense(text: str, start: int, end: int) -> int | None:
     """-1 past, +1 future, 0 present, None: no cue around ``text[start:end]``."""
     left, right = _sentence_window(text, start, end)
-    ltoks = _TOKEN.findall(left)[-MAX_CUE_DISTANCE:]
-    rtoks = _TOKEN.findall(right)[:MAX_CUE_DISTANCE]
+    lall, rall = _TOKEN.findall(left), _TOKEN.findall(right)
+    ltoks = [t for t in lall if t != ","][-MAX_CUE_DISTANCE:]
+    rtoks = [t for t in rall if t != ","][:MAX_CUE_DISTANCE]
     if ltoks and ltoks[-1].lower() in _NEUTRAL_PREPS:
         return 0  # "extended to Nov. 16": a deadline, whatever the verb's tense
+    if rall and rall[0].lower() in _SCHEDULE_NOUNS:
+        return 0  # "gave no reason for the Jan. 14 deadline": a date set, not a past one
+    # the verb of the expression's own clause first: in "X, who lost the vote on Sunday,
+    # has asked for a recount" Sunday goes with "lost", not "has"
+    lclause = lall[len(lall) - lall[::-1].index(",") :] if "," in lall else lall
+    rclause = rall[: rall.index(",")] if "," in rall else rall
+    lclause, rclause = lclause[-MAX_CUE_DISTANCE:], rclause[:MAX_CUE_DISTANCE]
+    tense = _nearest_cue([*lclause, "<X>", *rclause], len(lclause))
+    if tense not in (-1, 1):
+        tense = _nearest_cue([*ltoks, "<X>", *rtoks], len(ltoks))
+    if tense in (-1, 1):
+        return tense  # a tensed verb decides: "won the election on Sunday" is past
+    # no past or future verb: a scheduled event ("the vote on Sunday", "the election is
+    # on Sunday") is ahead
     near = [t.lower() for t in ltoks[-3:]] + [t.lower() for t in rtoks[:1]]
     if any(t in _FUTURE_NOUNS for t in near):
         return 1
-    tokens = [*ltoks, "<X>", *rtoks]
-    here = len(ltoks)
-    for dist in range(1, max(len(ltoks), len(rtoks)) + 1):
+    return tense
+
+
+def _nearest_cue(tokens: list[str], here: int) -> int | None:
+    """The tense of the cue nearest to ``tokens[here]`` (the expression), left first."""
+    for dist in range(1, max(here, len(tokens) - here - 1) + 1):
         for i in (here - dist, here + dist):
-            if 0 <= i < len(tokens) and tokens[i] != "<X>":
+            if 0 <= i < len(tokens) and i != here:
                 tense = _classify(tokens, i)
                 if tense is not None:
                     return tense

@@ -224,8 +224,9 @@ def build_brief(
     then differences (conflicts first); each sentence checked against its citations."""
     brief = Brief()
     usable = [f for f in facts if not f.headline and f.kind != "frame"]
+    # a fact carried only by copies of one report has one source, however many outlets ran it
     shared = sorted(
-        (f for f in usable if f.status == "shared"), key=lambda f: -f.origins
+        (f for f in usable if f.status == "shared" and f.origins > 1), key=lambda f: -f.origins
     )  # stable: text order within equal support
     n_articles = len(article_ids)
     used: set[tuple[str, int]] = set()
@@ -248,7 +249,7 @@ def build_brief(
         cites = [_cite_of(f) for f in topics]
         names = "; ".join(" ".join(c.text.split()) for c in cites)
         _add(brief, _sentence(f"{who} mention: {names}"), cites, "facts:topics", labels)
-    singles = [f for f in usable if f.status == "single"]
+    singles = [f for f in usable if f.status == "single" or f.origins <= 1]
     for aid in article_ids:
         own = [f for f in singles if f.support[0].article == aid]
         label = labels.get(aid, aid)
@@ -267,9 +268,14 @@ def build_brief(
                 _add_disputed(brief, cite, disputed, f"fact:{f.id}", labels, "Only ")
                 continue
             text = _sentence(cite.text)
-            if n_articles > 1:
+            copies = [c for c in f.support[1:] if c.article != aid]
+            cited = [cite, *copies]
+            if n_articles > 1 and copies:
+                also = ", ".join(labels.get(c.article, "") for c in copies)
+                text = f"Only {label} reports (also run by {also}): {text}"
+            elif n_articles > 1:
                 text = f"Only {label} reports: {text}"
-            _add(brief, text, [cite], f"fact:{f.id}", labels)
+            _add(brief, text, cited, f"fact:{f.id}", labels)
         items = [f for f in own if f.kind == "item"][:MAX_ITEMS]
         if items and n_articles > 1:
             cites = [_cite_of(f) for f in items]

@@ -436,7 +436,38 @@ def pair_differences(
 
 #: Sources too vague to tell two attributions apart ("officials said" / "the ministry said").
 _VAGUE_SOURCES = frozenset(
-    ["official", "officials", "source", "sources", "report", "reports", "statement", "people"]
+    [
+        "official",
+        "officials",
+        "source",
+        "sources",
+        "report",
+        "reports",
+        "statement",
+        "people",
+        "company",
+        "companies",
+        "firm",
+        "firms",
+        "group",
+        "government",
+        "ministry",
+        "department",
+        "agency",
+        "authorities",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "he",
+        "she",
+        "they",
+        "it",
+        "we",
+        "i",
+        "both",
+        "two",
+        "who",
+    ]
 )
 
 
@@ -459,6 +490,8 @@ def attribution_differences(a: Unit, b: Unit, fact: str | None) -> list[Differen
     sa, sb = _source_key(a.attribution), _source_key(b.attribution)
     if sa is None or sb is None or sa == sb or sa in sb or sb in sa:
         return []
+    if set(sa.split()) & set(sb.split()):
+        return []  # "Korvane" / "Korvane Systems", "the city's mayor" / "mayor Venn"
     return [
         Difference(
             kind="attribution",

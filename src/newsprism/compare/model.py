@@ -142,7 +142,8 @@ class TimelineEvent:
     text: str
     citations: list[Citation]
     background: bool = False
-    """True for events before the story's own date (``last spoke in July 2022``)."""
+    """True for events more than ``BACKGROUND_DAYS`` (7) before or after the story's dates
+    (``last spoke in July 2022``)."""
     granularity: str | None = None
 
 

@@ -1,5 +1,5 @@
 """The timeline: dated events from the facts, resolved against the article dates, background
-events ("last spoke in July 2022") included and marked.
+events ("last spoke in July 2022": more than a week from the story's date) included and marked.
 
 An event is a claim dated by a time expression of its own clause: one inside the claim and not
 inside a smaller claim nested in it ("killed when the ferry hit … on Monday": Monday dates the
@@ -13,15 +13,17 @@ on the same date are one event citing all of them.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from newsprism.compare.align import BACKGROUND_DAYS
 from newsprism.compare.model import Citation, Fact, TimelineEvent
 from newsprism.compare.units import Unit
-from newsprism.compare.values import date_range, date_sort_key
+from newsprism.compare.values import DateRange, date_range, date_sort_key
 from newsprism.errors import NewsprismError
 from newsprism.models import Claim, SpanField, TimeExpr
 
@@ -67,6 +69,13 @@ def calendar_value(t: TimeExpr) -> tuple[str, str] | None:
     if t.kind == "time" and (m := _DAY_PREFIX.match(t.value)) and date_range(m.group()):
         return m.group(), "day"
     return None
+
+
+def is_background(r: DateRange, story: DateRange) -> bool:
+    """A date well before or after the story's: more than ``BACKGROUND_DAYS`` from its
+    range, the rule alignment uses (the election the day before a story is its news)."""
+    gap = dt.timedelta(days=BACKGROUND_DAYS)
+    return r.end < story.start - gap or r.start > story.end + gap
 
 
 def _key(u: Unit, claim: Claim) -> ClaimKey:
@@ -300,7 +309,7 @@ def build_timeline(
                 date=value,
                 text=main.text,
                 citations=cites,
-                background=story is not None and r is not None and r.end < story.start,
+                background=story is not None and r is not None and is_background(r, story),
                 granularity=dates[nodes[0][0]].granularity,
             )
         )

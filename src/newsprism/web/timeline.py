@@ -1,7 +1,9 @@
 """The geometry of the timeline chart (an SVG drawn by the template, no script needed).
 
 Each event is one row: a bar over the days its date covers (a dot for a single day) on a
-common time axis, numbered like the list of events under the chart.
+common time axis, numbered like the list of events under the chart. The axis covers the
+story's date and its events that are not background; a background event outside it is drawn
+at the nearer edge (its label gives its date).
 """
 
 from __future__ import annotations
@@ -56,8 +58,12 @@ def chart(events: Sequence[TimelineEvent], story_date: str | None) -> Chart | No
     if not dated:
         return None
     story = date_range(story_date) if story_date else None
-    first = min(r.start for _, r in dated)
-    last = max(r.end for _, r in dated)
+    # the axis spans the story's own events: one far background date ("since 2009") would
+    # squeeze them into a dot; background bars outside it sit at its edge, labelled
+    # with their dates
+    scale = [r for e, r in dated if not e.background] or [r for _, r in dated]
+    first = min(r.start for r in scale)
+    last = max(r.end for r in scale)
     if story:
         first, last = min(first, story.start), max(last, story.end)
     span = max((last - first).days + 1, 1)
@@ -68,8 +74,8 @@ def chart(events: Sequence[TimelineEvent], story_date: str | None) -> Chart | No
 
     rows = []
     for n, (event, r) in enumerate(dated, start=1):
-        x0 = x_of(r.start)
-        x1 = x_of(r.end + dt.timedelta(days=1))
+        x0 = min(max(x_of(r.start), LEFT), WIDTH - RIGHT)
+        x1 = min(max(x_of(r.end + dt.timedelta(days=1)), LEFT), WIDTH - RIGHT)
         width = max(x1 - x0, MIN_BAR)
         x0 = min(x0, WIDTH - RIGHT - width)
         rows.append(

@@ -410,3 +410,23 @@ def test_flags_outside_the_body_are_listed_without_a_dead_link(copy_db: Path) ->
         flags = [f for f in c.get(f"/api/articles/{article_id}").json()["flags"]]
         ambiguous = next(i for i, f in enumerate(flags) if f["kind"] == "date_ambiguous")
         assert f'href="#flag-{ambiguous}"' not in page.text
+
+
+def test_an_upload_leaves_out_a_text_that_is_not_english(client: TestClient) -> None:
+    german = (
+        "title: Wasserrohrbruch in Lindenau\n\n"
+        "In der Nacht zum Montag ist in der Hauptstrasse von Lindenau ein Wasserrohr geplatzt. "
+        "Die Feuerwehr pumpte stundenlang Wasser aus den Kellern der Anwohner, und die Strasse "
+        "bleibt nach Angaben der Stadtwerke bis Mittwoch gesperrt."
+    )
+    response = client.post(
+        "/api/compare",
+        files=[
+            ("files", (SEED_A.name, SEED_A.read_bytes())),
+            ("files", ("de.txt", german.encode())),
+        ],
+    )
+    assert response.status_code == 200, response.text
+    data = response.json()["comparison"]
+    assert len(data["articles"]) == 1
+    assert any("de.txt: not compared: the text is not English" in n for n in data["notes"])

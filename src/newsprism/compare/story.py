@@ -20,7 +20,7 @@ import numpy as np
 from newsprism.compare.align import Alignment, align, embedding_texts, score_matrix
 from newsprism.compare.brief import build_brief
 from newsprism.compare.caches import LRUCache
-from newsprism.compare.differences import pair_differences
+from newsprism.compare.differences import pair_differences, unaligned_contradictions
 from newsprism.compare.enumerations import claim_cut_cache
 from newsprism.compare.facts import build_facts, coverage
 from newsprism.compare.framing import act_differences, article_framing, tone_differences
@@ -50,8 +50,6 @@ SINGLE_FACT_SCORE = 0.70
 SHORT_UNITS = 6
 #: Mean-vector similarity that, with one shared fact, makes short articles one event.
 SHORT_DOC_SIMILARITY = 0.50
-#: Articles whose word 5-gram sets overlap this much are copies of one report (one origin).
-NEAR_DUPLICATE = 0.8
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -156,22 +154,14 @@ def article_labels(articles: Sequence[Article]) -> dict[str, str]:
     return labels
 
 
-def near_duplicate_origins(articles: Sequence[Article]) -> dict[str, str]:
-    """Article id → origin id; copies of one report (word 5-gram overlap) share an origin."""
-    shingles = []
-    for a in articles:
-        ws = re.findall(r"\w+", a.body.lower())
-        shingles.append({tuple(ws[i : i + 5]) for i in range(max(0, len(ws) - 4))})
-    origin = {a.id: a.id for a in articles}
-    for i, a in enumerate(articles):
-        for j in range(i):
-            si, sj = shingles[i], shingles[j]
-            if not si or not sj:
-                continue
-            if len(si & sj) / len(si | sj) >= NEAR_DUPLICATE:
-                origin[a.id] = origin[articles[j].id]
-                break
-    return origin
+def near_duplicate_origins(
+    articles: Sequence[Article], settings: Settings | None = None
+) -> dict[str, str]:
+    """Article id → origin id; copies of one report share an origin (the store's MinHash rule,
+    see :func:`newsprism.compare.inputs.near_duplicate_origins`)."""
+    from newsprism.compare.inputs import near_duplicate_origins as origins_of
+
+    return origins_of(articles, settings)
 
 
 #: Sentence vectors kept in memory, by text (a story viewed twice is not encoded twice).
@@ -393,6 +383,8 @@ def compare_articles(
                         fact.id,
                     )
                 )
+    if shared_event and len(articles) > 1:
+        differences.extend(unaligned_contradictions(units, scores, facts, fact_of_unit, members_of))
     framings = [
         article_framing(a, an, units, facts, fact_of_unit)
         for a, an in zip(articles, analyses, strict=True)
@@ -426,10 +418,13 @@ COMPARERS.register(COMPARE_NAME)(compare_articles)
 def compare_files(
     paths: Sequence[str], settings: Settings | None = None
 ) -> tuple[Comparison, list[Failure]]:
-    """Read the files with the normal readers and compare them as one story.
+    """Read the files with the normal readers and compare the articles of one story.
 
     Unreadable or empty files are returned as failures (and listed in the comparison); raises
-    :class:`CompareError` when no article at all could be read."""
+    :class:`CompareError` when no article at all could be read. Articles whose text cannot be
+    analysed (not English) and, when the inputs cover several stories, those of the smaller
+    stories are left out with a note (see :mod:`newsprism.compare.inputs`)."""
+    from newsprism.compare.inputs import select_story
     from newsprism.pipeline import read_articles
 
     settings = settings or Settings()
@@ -453,9 +448,10 @@ def compare_files(
     if not articles:
         detail = f": {failures[0]}" if failures else ""
         raise CompareError(f"no readable article among {len(paths)} input(s){detail}")
-    comparison = compare_articles(articles, origins=near_duplicate_origins(articles))
+    chosen = select_story(articles, analyze_cached, settings)
+    comparison = compare_articles(chosen.articles, chosen.analyses, origins=chosen.origins)
     comparison.failures = failures
-    comparison.notes = notes + comparison.notes
+    comparison.notes = notes + chosen.notes + comparison.notes
     return comparison, failures
 
 

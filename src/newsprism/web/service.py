@@ -247,7 +247,7 @@ class StoreService:
 
         Raises ``CompareError`` when no document is a readable article."""
         from newsprism.compare import CompareError
-        from newsprism.compare.story import near_duplicate_origins
+        from newsprism.compare.inputs import select_story
         from newsprism.pipeline import ingest_articles, read_articles
 
         with tempfile.TemporaryDirectory(prefix="newsprism-upload-") as tmp:
@@ -268,12 +268,14 @@ class StoreService:
                 detail = f": {failures[0]}" if failures else ""
                 raise CompareError(f"no readable article among {len(paths)} input(s){detail}")
             with self._compare_lock:
-                analyses = analyze_cached(articles)
+                # as `newsprism compare`: other stories and untranslatable texts are left out
+                chosen = select_story(articles, analyze_cached, self.settings)
                 comparison = compare_articles(
-                    articles, analyses, origins=near_duplicate_origins(articles)
+                    chosen.articles, chosen.analyses, origins=chosen.origins
                 )
+                notes = notes + chosen.notes
                 report = None
-                if store:
+                if store:  # every upload is stored; the store's stories keep them apart
                     uploaded = [_uploaded(a, tmp) for a in articles]
                     with open_store(self.db) as writable:
                         report = ingest_articles(uploaded, writable, self.settings)
@@ -282,7 +284,8 @@ class StoreService:
             comparison.notes = [_public(n, tmp) for n in notes + comparison.notes]
             for info in comparison.articles:
                 info.path = _public(info.path, tmp)
-        return UploadResult(ComparedStory(comparison, articles, analyses), failures, report)
+        compared = ComparedStory(comparison, chosen.articles, chosen.analyses)
+        return UploadResult(compared, failures, report)
 
 
 def _one_story(stories: Sequence[Story], story_id: str) -> Story:

@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from newsprism.analyze.numwords import parse_number
+from newsprism.compare.differences import CREDITED_STATEMENT
 from newsprism.compare.model import Brief, BriefSentence, Citation, Difference, Fact
 from newsprism.compare.text import REPORTING, STOPWORDS, wordlist, wordset
 
@@ -281,8 +282,11 @@ def build_brief(
             cites = [_cite_of(f) for f in items]
             names = "; ".join(" ".join(c.text.split()) for c in cites)
             _add(brief, _sentence(f"Only {label} mentions: {names}"), cites, "facts:topics", labels)
+    # statements credited to different sources stay in the differences, not in the brief:
+    # both sources may have said it, and the brief keeps to what the sources disagree on
     ranked = sorted(
-        differences, key=lambda d: {"conflict": 0, "unclear": 1, "compatible": 2}[d.grade]
+        (d for d in differences if not d.explanation.startswith(CREDITED_STATEMENT)),
+        key=lambda d: {"conflict": 0, "unclear": 1, "compatible": 2}[d.grade],
     )
     for n, d in enumerate(ranked[:MAX_DIFFERENCES]):
         if len(d.sides) < 2:

@@ -482,6 +482,10 @@ def _source_key(attribution: str | None) -> str | None:
     return " ".join(words)
 
 
+#: How a claim-level attribution difference begins (quote-level ones begin "The same words").
+CREDITED_STATEMENT = "The same statement is attributed"
+
+
 def attribution_differences(a: Unit, b: Unit, fact: str | None) -> list[Difference]:
     """The same statement credited to different sources ("…, the mayor said" / "…, police
     said"): both may have said it, so the grade is unclear, but the reader should know."""
@@ -499,7 +503,7 @@ def attribution_differences(a: Unit, b: Unit, fact: str | None) -> list[Differen
             fact=fact,
             sides=[unit_citation(a), unit_citation(b)],
             explanation=(
-                f'The same statement is attributed to "{a.attribution}" in one article and to '
+                f'{CREDITED_STATEMENT} to "{a.attribution}" in one article and to '
                 f'"{b.attribution}" in the other; both may have said it.'
             ),
         )

@@ -56,7 +56,7 @@ def articles_command(obj: Context, db: str | None, fmt: str, since: str | None) 
 
 
 def flag_line(flag: QualityFlag) -> str:
-    """``flag fused_words: Yellenis — Yellen is?``"""
+    """``flag fused_words: Smithis — Smith is?`` (the flag, its text and its detail)."""
     detail = f" — {shorten(flag.detail, 80)}" if flag.detail else ""
     return f"flag {flag.kind}: {shorten(flag.text, 80)}{detail}"
 

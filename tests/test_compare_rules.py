@@ -354,3 +354,24 @@ def test_trimmed_spans_keep_closing_quotes_and_abbreviation_dots(text: str, kept
     end = text.index(". Next") + 1 if ". Next" in text else len(text)
     start, stop = trim_span(text, 0, end)
     assert text[start:stop] == kept
+
+
+def test_pairwise_value_differences_of_one_fact_are_merged() -> None:
+    from newsprism.compare.differences import merge_pairwise
+    from newsprism.compare.model import Citation, Difference
+
+    a = Citation("A", 0, 12, "$2.1 billion")
+    b = Citation("B", 5, 17, "$2.1 billion")
+    c = Citation("C", 9, 21, "$1.8 billion")
+    pairs = [
+        Difference("number", "conflict", "f01", [a, c], "a vs c"),
+        Difference("number", "conflict", "f01", [b, c], "b vs c"),
+        Difference("quote_wording", "compatible", "f01", [a, b], "kept"),
+        Difference("number", "conflict", "f02", [a, c], "another fact"),
+    ]
+    merged = merge_pairwise(pairs, {"A": 0, "B": 1, "C": 2})
+    assert [d.kind for d in merged] == ["number", "quote_wording", "number"]
+    first = merged[0]
+    assert [s.article for s in first.sides] == ["A", "B", "C"]
+    assert first.grade == "conflict" and "cannot all be true" in first.explanation
+    assert merged[1].explanation == "kept" and merged[2].explanation == "another fact"

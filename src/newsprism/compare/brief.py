@@ -291,6 +291,14 @@ def build_brief(
     for n, d in enumerate(ranked[:MAX_DIFFERENCES]):
         if len(d.sides) < 2:
             continue
+        if len(d.sides) > 2 and d.kind in ("number", "duration", "date"):
+            given = "; ".join(
+                f'{labels.get(s.article, s.article)} "{_clip(s.text)}"' for s in d.sides
+            )
+            verdict = "they cannot all be true" if d.grade == "conflict" else "which are compatible"
+            text = f"The reports differ: {given}; {verdict}."
+            _add(brief, text, list(d.sides), f"difference:{n}", labels)
+            continue
         a, b = d.sides[0], d.sides[1]
         la, lb = labels.get(a.article, a.article), labels.get(b.article, b.article)
         text = _difference_sentence(d, la, lb, _clip(a.text), _clip(b.text))

@@ -508,3 +508,57 @@ def attribution_differences(a: Unit, b: Unit, fact: str | None) -> list[Differen
             ),
         )
     ]
+
+
+#: Kinds whose pairwise differences on one fact are merged into one, listing every outlet.
+MERGED_KINDS = frozenset({"number", "duration", "date"})
+
+
+def merge_pairwise(
+    differences: Sequence[Difference], order: Mapping[str, int] | None = None
+) -> list[Difference]:
+    """One difference per fact, kind and grade for values (numbers, durations, dates): with three
+    outlets, "A vs C" and "B vs C" become one difference citing A, B and C, instead of a list of
+    pairs that says the same thing twice. Other kinds, and single pairs, are kept as they are."""
+    groups: dict[tuple[str, str, str], list[Difference]] = {}
+    sequence: list[tuple[str, str, str] | int] = []
+    for n, d in enumerate(differences):
+        if d.kind not in MERGED_KINDS or d.fact is None:
+            sequence.append(n)
+            continue
+        key = (d.fact, d.kind, d.grade)
+        if key not in groups:
+            sequence.append(key)
+        groups.setdefault(key, []).append(d)
+    out: list[Difference] = []
+    for item in sequence:
+        if isinstance(item, int):
+            out.append(differences[item])
+            continue
+        group = groups[item]
+        if len(group) == 1:
+            out.append(group[0])
+            continue
+        sides: list[Citation] = []
+        for d in group:
+            for s in d.sides:
+                if not any(
+                    (s.article, s.start, s.end) == (t.article, t.start, t.end) for t in sides
+                ):
+                    sides.append(s)
+        if order is not None:
+            sides.sort(key=lambda s: order.get(s.article, len(order)))
+        values = "; ".join(f'"{s.text}"' for s in sides)
+        verdict = (
+            "they cannot all be true" if group[0].grade == "conflict" else "they can all be true"
+        )
+        out.append(
+            Difference(
+                kind=group[0].kind,
+                grade=group[0].grade,
+                fact=group[0].fact,
+                sides=sides,
+                explanation=f"{len(sides)} reports give {values}: {verdict}.",
+            )
+        )
+    return out

@@ -20,7 +20,11 @@ import numpy as np
 from newsprism.compare.align import Alignment, align, embedding_texts, score_matrix
 from newsprism.compare.brief import build_brief
 from newsprism.compare.caches import LRUCache
-from newsprism.compare.differences import pair_differences, unaligned_contradictions
+from newsprism.compare.differences import (
+    merge_pairwise,
+    pair_differences,
+    unaligned_contradictions,
+)
 from newsprism.compare.enumerations import claim_cut_cache
 from newsprism.compare.facts import build_facts, coverage
 from newsprism.compare.framing import act_differences, article_framing, tone_differences
@@ -383,6 +387,7 @@ def compare_articles(
                         fact.id,
                     )
                 )
+    differences = merge_pairwise(differences, order)
     if shared_event and len(articles) > 1:
         differences.extend(unaligned_contradictions(units, scores, facts, fact_of_unit, members_of))
     framings = [

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import hashlib
 import json
 import os
 import re
@@ -43,7 +42,7 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from _common import DATA, machine, peak_rss_mb, write_result  # noqa: E402
-from newsprism.models import Article, Provenance  # noqa: E402
+from newsprism.models import Article  # noqa: E402
 
 SEEDS = [
     str(ROOT / "examples" / "000_eb5e3446e89f63d7.txt"),
@@ -54,48 +53,14 @@ ECB = DATA / "ecbplus" / "ecbplus_docs.jsonl.gz"
 
 
 # ROUGE: the library's own implementation (newsprism eval briefs), so the numbers agree.
-from newsprism.eval.briefs import rouge  # noqa: E402
+from newsprism.eval.briefs import (  # noqa: E402
+    lead_sentences,
+    neus_stories,
+    plain_article,
+    rouge,
+)
 
 # --------------------------------------------------------------------------- data
-
-
-def _article(text: str, title: str | None, name: str) -> Article:
-    digest = hashlib.sha256((title or "").encode() + b"\n" + text.encode()).hexdigest()[:16]
-    return Article(
-        id=digest,
-        body=text,
-        provenance=Provenance(path=name, reader="bench"),
-        source_text=text,
-        title=title,
-        outlet=name,
-    )
-
-
-_PART = re.compile(r"TITLE=>\s*(?P<title>.*?)\s*ARTICLE=>\s*(?P<body>.*)", re.S)
-
-
-def neus_stories(limit: int | None) -> list[tuple[list[Article], str]]:
-    with gzip.open(NEUS / "val.source.gz", "rt", encoding="utf-8") as f:
-        sources = f.read().splitlines()
-    with gzip.open(NEUS / "val.target.gz", "rt", encoding="utf-8") as f:
-        targets = f.read().splitlines()
-    out = []
-    for src, tgt in zip(sources, targets, strict=True):
-        arts = []
-        for k, part in enumerate(src.split("[SEP]")):
-            m = _PART.search(part)
-            if not m or not m.group("body").strip():
-                continue
-            arts.append(
-                _article(m.group("body").strip(), m.group("title").strip(), f"outlet {k + 1}")
-            )
-        m = _PART.search(tgt)
-        ref = f"{m.group('title')} {m.group('body')}" if m else tgt
-        if arts:
-            out.append((arts, ref))
-        if limit and len(out) >= limit:
-            break
-    return out
 
 
 def ecb_story(size: int = 20) -> list[Article]:
@@ -110,12 +75,8 @@ def ecb_story(size: int = 20) -> list[Article]:
     for d in docs[:size]:
         body = " ".join(d["sentences"])
         body = re.sub(r" ([,.;:!?'])", r"\1", body).replace("`` ", '"').replace(" ''", '"')
-        out.append(_article(body, None, d["doc_id"]))
+        out.append(plain_article(body, None, d["doc_id"]))
     return out
-
-
-def _sentences(text: str) -> list[str]:
-    return [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s]
 
 
 # --------------------------------------------------------------------------- runs
@@ -282,7 +243,7 @@ def bench_neus(limit: int | None) -> list[str]:
     from newsprism.analyze import analyze_articles
     from newsprism.compare import compare_articles
 
-    stories = neus_stories(limit)
+    stories = neus_stories(NEUS, limit)
     scores: dict[str, list[tuple[float, float, float]]] = {
         "brief": [],
         "brief, first 3 sentences": [],
@@ -303,10 +264,10 @@ def bench_neus(limit: int | None) -> list[str]:
         n_sent.append(len(sents))
         scores["brief"].append(rouge(" ".join(sents), ref))
         scores["brief, first 3 sentences"].append(rouge(" ".join(sents[:3]), ref))
-        leads = " ".join((_sentences(a.body) or [a.body])[0] for a in arts)
+        leads = " ".join((lead_sentences(a.body) or [a.body])[0] for a in arts)
         scores["lead-1 of each outlet"].append(rouge(leads, ref))
         scores["lead-3 of the first outlet"].append(
-            rouge(" ".join(_sentences(arts[0].body)[:3]), ref)
+            rouge(" ".join(lead_sentences(arts[0].body)[:3]), ref)
         )
     elapsed = time.perf_counter() - t0
     total = verified + dropped

@@ -29,6 +29,21 @@ def db_option(func: F) -> F:
     )(func)
 
 
+def since_option(what: str) -> Callable[[F], F]:
+    """``--since DATE`` (``YYYY-MM-DD``, or ``YYYY-MM`` / ``YYYY`` for their first day)."""
+    from newsprism.cli.output import DayPrefix
+
+    def wrap(func: F) -> F:
+        return click.option(
+            "--since",
+            type=DayPrefix(),
+            default=None,
+            help=f"Only {what} on or after DATE (YYYY-MM-DD; YYYY-MM or YYYY for the first day).",
+        )(func)
+
+    return wrap
+
+
 def format_option(*choices: str) -> Callable[[F], F]:
     def wrap(func: F) -> F:
         return click.option(

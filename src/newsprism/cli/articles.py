@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import click
 
-from newsprism.cli import Context, db_option, fail, format_option
-from newsprism.cli.output import DayPrefix, shorten
+from newsprism.cli import Context, db_option, fail, format_option, since_option
+from newsprism.cli.output import shorten
 from newsprism.errors import NewsprismError
 from newsprism.models import Article, ArticleAnalysis, QualityFlag
 from newsprism.serialize import analysis_to_dict, article_to_dict, dumps
@@ -25,12 +25,7 @@ def open_read_only(obj: Context, db: str | None) -> Store:
 @click.command("articles")
 @db_option
 @format_option("text", "json")
-@click.option(
-    "--since",
-    type=DayPrefix(),
-    default=None,
-    help="Only articles published on or after DATE (YYYY-MM-DD; YYYY-MM or YYYY for the first day).",
-)
+@since_option("articles published")
 @click.pass_obj
 def articles_command(obj: Context, db: str | None, fmt: str, since: str | None) -> None:
     """List stored articles."""

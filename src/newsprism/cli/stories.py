@@ -7,9 +7,9 @@ import sys
 import click
 from click.core import ParameterSource
 
-from newsprism.cli import EXIT_OK, Context, db_option, fail, format_option
+from newsprism.cli import EXIT_OK, Context, db_option, fail, format_option, since_option
 from newsprism.cli.articles import open_read_only
-from newsprism.cli.output import DayPrefix, format_of, output_problem, shorten, write_output
+from newsprism.cli.output import format_of, output_problem, shorten, write_output
 from newsprism.errors import NewsprismError
 from newsprism.serialize import dumps
 
@@ -17,12 +17,7 @@ from newsprism.serialize import dumps
 @click.command("stories")
 @db_option
 @format_option("text", "json")
-@click.option(
-    "--since",
-    type=DayPrefix(),
-    default=None,
-    help="Only stories with an article on or after DATE (YYYY-MM-DD; YYYY-MM or YYYY for the first day).",
-)
+@since_option("stories with an article")
 @click.pass_obj
 def stories_command(obj: Context, db: str | None, fmt: str, since: str | None) -> None:
     """List stories: articles, outlets and independent origins."""

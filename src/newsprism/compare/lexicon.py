@@ -63,39 +63,6 @@ LOCATIVE = wordset("""
 PRESSING_ACTS = wordset(
     "warn caution threaten accuse demand press urge admonish rebuke scold pressure"
 )
-#: Tone words that qualify something ("tense", "cordial"): they frame an event only when they
-#: qualify an interaction ("tense talks", "relations were strained", "described the call as
-#: cordial"). The other tone words name an interaction themselves ("clashed", "a row", "agreed")
-#: and frame an event when actors take part in it.
-QUALITIES = wordset("""
-    tense hostile acrimonious fraught angry furious heated bitter sour sharp contentious stormy
-    frosty icy testy rocky turbulent chill strained combative defiant frank constructive cordial
-    productive positive friendly warm fruitful successful amicable respectful calm cooperative
-    """)
-#: Nouns naming an interaction between actors (stems).
-INTERACTIONS = wordset("""
-    talk call meeting conversation relation relationship tie summit visit exchange discussion
-    negotiation dialogue session encounter atmosphere debate consultation contact phone
-    telephone videoconference chat interview hearing
-    """)
-#: Common nouns for actors (stems): people, organisations and countries named by role.
-ACTORS = wordset("""
-    leader official minister president premier chancellor government country nation side
-    party delegation delegate negotiator diplomat lawmaker legislator senator protester police
-    union company management worker rival ally neighbour neighbor superpower counterpart
-    administration team secretary spokesman spokeswoman spokesperson envoy ambassador
-    opposition coalition regime authority council committee
-    """)
-#: Words that never frame: literal physical events and attribution ("according to").
-NOT_FRAMING = wordset("""
-    collide collides collided colliding collision collisions crash crashes crashed crashing
-    according accordance accordingly
-    """)
-#: Prepositions before a place name that make it a location, not an actor ("off Port X").
-LOCATIVE = wordset("""
-    in at off near on from to into onto across outside inside around over through toward
-    towards along within beyond past via
-    """)
 #: Speech acts that cast one side as committing itself.
 COMMITTING_ACTS = wordset("promise pledge assure assurance vow reassure commit guarantee")
 #: Phrases that turn a conflict word into its opposite ("ease tensions").

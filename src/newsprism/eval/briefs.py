@@ -71,7 +71,7 @@ def rouge(cand: str, ref: str) -> tuple[float, float, float]:
     return rouge_n(cand, ref, 1), rouge_n(cand, ref, 2), rouge_l(cand, ref)
 
 
-def _article(text: str, title: str | None, name: str) -> Article:
+def plain_article(text: str, title: str | None, name: str) -> Article:
     digest = hashlib.sha256((title or "").encode() + b"\n" + text.encode()).hexdigest()[:16]
     return Article(
         id=digest,
@@ -96,7 +96,9 @@ def neus_stories(folder: Path, limit: int | None = None) -> list[tuple[list[Arti
             m = _PART.search(part)
             if m and m.group("body").strip():
                 arts.append(
-                    _article(m.group("body").strip(), m.group("title").strip(), f"outlet {k + 1}")
+                    plain_article(
+                        m.group("body").strip(), m.group("title").strip(), f"outlet {k + 1}"
+                    )
                 )
         m = _PART.search(tgt)
         ref = f"{m.group('title')} {m.group('body')}" if m else tgt
@@ -107,7 +109,7 @@ def neus_stories(folder: Path, limit: int | None = None) -> list[tuple[list[Arti
     return out
 
 
-def _sentences(text: str) -> list[str]:
+def lead_sentences(text: str) -> list[str]:
     return [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s]
 
 
@@ -125,7 +127,7 @@ def evaluate(data_dir: Path, *, quick: bool = False) -> EvalResult:
         verified += sum(1 for s in c.brief.sentences if s.verified)
         total += len(c.brief.sentences) + c.brief.dropped
         brief.append(rouge(" ".join(s.text for s in c.brief.sentences), ref))
-        lead.append(rouge(" ".join((_sentences(a.body) or [a.body])[0] for a in arts), ref))
+        lead.append(rouge(" ".join((lead_sentences(a.body) or [a.body])[0] for a in arts), ref))
 
     def mean(vals: list[tuple[float, float, float]], i: int) -> float:
         return statistics.mean(v[i] for v in vals) if vals else 0.0

@@ -32,6 +32,7 @@ from psycopg.types.json import Jsonb
 from newsprism.errors import StoreError
 from newsprism.models import Article, ArticleAnalysis, Story, StoryEvent
 from newsprism.serialize import analysis_from_dict, analysis_to_dict, article_from_dict
+from newsprism.store.rows import STORY_MEMBER_COLUMNS, stories_from_rows
 from newsprism.store.sqlite import BatchResult, SearchHit, StoredItem, StoryUpdate
 
 log = logging.getLogger(__name__)
@@ -391,34 +392,11 @@ class PostgresStore:
     def stories(self, *, since: str | None = None) -> list[Story]:
         with self._guard("cannot read"):
             rows = self.conn.execute(
-                "SELECT m.story_id, m.article_id, m.origin_id, a.title, a.outlet, a.published "
+                f"SELECT {STORY_MEMBER_COLUMNS} "
                 "FROM story_members m JOIN articles a ON a.id = m.article_id "
                 "ORDER BY m.story_id, coalesce(a.published, ''), a.seq"
             ).fetchall()
-        grouped: dict[str, list[tuple[Any, ...]]] = {}
-        for row in rows:
-            grouped.setdefault(row[0], []).append(row)
-        result: list[Story] = []
-        for story_id, members in grouped.items():
-            dates = sorted(m[5] for m in members if m[5])
-            if since and (not dates or dates[-1] < since):
-                continue
-            origins: dict[str, list[str]] = {}
-            for m in members:
-                origins.setdefault(m[2], []).append(m[1])
-            result.append(
-                Story(
-                    id=story_id,
-                    title=next((m[3] for m in members if m[3]), None),
-                    article_ids=[m[1] for m in members],
-                    outlets=sorted({m[4] for m in members if m[4]}),
-                    origins=list(origins.values()),
-                    first_seen=dates[0] if dates else None,
-                    last_seen=dates[-1] if dates else None,
-                )
-            )
-        result.sort(key=lambda s: (s.last_seen or "", len(s.article_ids)), reverse=True)
-        return result
+        return stories_from_rows(rows, since)
 
     def story_events(self, story_id: str | None = None) -> list[StoryEvent]:
         sql = "SELECT kind, story_id, article_id, other_story_id, detail FROM story_events"

@@ -29,6 +29,7 @@ from newsprism.serialize import (
     analysis_to_dict,
     article_from_dict,
 )
+from newsprism.store.rows import STORY_MEMBER_COLUMNS, stories_from_rows
 
 log = logging.getLogger(__name__)
 
@@ -373,36 +374,11 @@ class SQLiteStore:
 
     def stories(self, *, since: str | None = None) -> list[Story]:
         rows = self.conn.execute(
-            "SELECT m.story_id, m.article_id, m.origin_id, a.title, a.outlet, a.published "
+            f"SELECT {STORY_MEMBER_COLUMNS} "
             "FROM story_members m JOIN articles a ON a.id = m.article_id "
             "ORDER BY m.story_id, coalesce(a.published, ''), a.rowid"
         ).fetchall()
-        grouped: dict[str, list[sqlite3.Row]] = {}
-        for row in rows:
-            grouped.setdefault(row["story_id"], []).append(row)
-        result: list[Story] = []
-        for story_id, members in grouped.items():
-            dates = sorted(m["published"] for m in members if m["published"])
-            if since and (not dates or dates[-1] < since):
-                continue
-            origins: dict[str, list[str]] = {}
-            for m in members:
-                origins.setdefault(m["origin_id"], []).append(m["article_id"])
-            outlets = sorted({m["outlet"] for m in members if m["outlet"]})
-            title = next((m["title"] for m in members if m["title"]), None)
-            result.append(
-                Story(
-                    id=story_id,
-                    title=title,
-                    article_ids=[m["article_id"] for m in members],
-                    outlets=outlets,
-                    origins=list(origins.values()),
-                    first_seen=dates[0] if dates else None,
-                    last_seen=dates[-1] if dates else None,
-                )
-            )
-        result.sort(key=lambda s: (s.last_seen or "", len(s.article_ids)), reverse=True)
-        return result
+        return stories_from_rows(rows, since)
 
     def story_events(self, story_id: str | None = None) -> list[StoryEvent]:
         sql = "SELECT kind, story_id, article_id, other_story_id, detail FROM story_events"

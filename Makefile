@@ -35,8 +35,9 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/mypy
 	$(PY) scripts/audit_deps.py
 
-# Known vulnerabilities in the pinned dependencies (pip-audit; ignores with reasons in
-# .pip-audit-ignore). Fails on a finding; says so in one line when no service can be reached.
+# Known vulnerabilities in the pinned dependencies (pip-audit; where its services cannot
+# audit, the registry's latest-release advisories for every pin that is the latest release;
+# ignores with reasons in .pip-audit-ignore). Fails on a finding; says what it could not audit.
 audit: $(VENV)/.dev-installed
 	$(PY) scripts/audit_deps.py
 

@@ -7,7 +7,16 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ORDER = ["ingest", "extraction", "temporal", "analyze", "alignment", "clustering", "compare"]
+ORDER = [
+    "ingest",
+    "extraction",
+    "temporal",
+    "analyze",
+    "alignment",
+    "clustering",
+    "compare",
+    "story_journal",
+]
 
 
 def assemble() -> Path:

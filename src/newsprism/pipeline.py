@@ -214,7 +214,7 @@ def ingest_articles(
                     progress("failed", len(fresh))
                 continue
             if stories:
-                stories.commit()
+                stories.commit(result)
             report.new += len(result.new)
             report.duplicate += len(result.duplicate)
             report.new_ids.extend(result.new)
@@ -222,6 +222,8 @@ def ingest_articles(
                 report.stories_touched.update(update.assignments.values())
             if progress:
                 progress("stored", len(result.new))
+    if stories:
+        stories.finish()
     return report
 
 

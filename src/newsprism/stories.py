@@ -1,14 +1,33 @@
 """Stories in the store: the online clusterer kept in step with what is stored.
 
-The clusterer's state is rebuilt from the stored per-article features and story membership
-when a store is opened for ingest; each batch's new memberships, origins and events are then
-written in the same transaction as the batch's articles.
+Each batch's new memberships, origins and events are written in the same transaction as the
+batch's articles, together with a *journal* record of the batch: the article ids the
+clusterer took, in order, and the story each changed article had before.
+
+Online clustering is path dependent (the vector weights, the neighbour graph and the moment of
+each merge depend on the order in which articles came), so the clusterer's state is not a
+function of the stored memberships alone. It is a function of the store, though: the
+memberships as of the journal's start, installed (``StoryClusterer.load``), plus the
+journal's batches replayed through ``StoryClusterer.add`` in order. A writer that opens the
+store rebuilds exactly that state:
+
+- journal empty: install the stored memberships (the usual start);
+- journal not empty (an ingest was killed, or another writer is running): undo the journal's
+  batches on the stored memberships, install those, replay the batches, and check that the
+  replay gives the stored memberships and origins (if not, say a different version or
+  setting wrote them: install the stored memberships and start a new journal with the next
+  batch).
+
+So an ingest killed at any point and run again goes on exactly where it stopped: the same
+events, the same stories. The normal end of an ingest clears the journal (the next writer
+installs); a batch re-clustering or the Spark runner clears it with their own writes.
 
 Several writers at once (two ingests into one store): each batch takes the store's *story
 lock* before it assigns stories and keeps it until the batch is stored (``commit``) or
 dropped (``rollback``). Under the lock the service checks whether anyone else has stored
-stories since it last looked, and reloads the clusterer from the store if so; two ingests of
-one story's articles therefore end in one story, with the id of the article that opened it.
+stories since it last looked; if so it replays the other writers' journal batches on its
+own state (or, when the journal was cleared meanwhile, reloads). Two ingests of one story's
+articles therefore end in one story, with the id of the article that opened it.
 PostgreSQL: a session advisory lock; SQLite: an exclusive ``flock`` on ``<db>.stories-lock``
 beside the database (which also counts the story writes, so a change is seen cheaply).
 """
@@ -33,7 +52,7 @@ from newsprism.cluster import (
 )
 from newsprism.config import Settings
 from newsprism.features.docvec import DocFeatures
-from newsprism.store import Store, StoredItem, StoryUpdate
+from newsprism.store import BatchResult, JournalBatch, JournalRecord, Store, StoredItem, StoryUpdate
 
 log = logging.getLogger(__name__)
 
@@ -124,13 +143,20 @@ def story_lock(store: Store) -> Iterator[StoryLock]:
 class StoryService:
     """Assigns stories to each new batch of articles (online: attach, open or merge).
 
-    ``add`` takes the story lock (reloading the clusterer if another writer stored stories
-    since), ``commit`` or ``rollback`` releases it: call one of them after every ``add``."""
+    ``add`` takes the story lock (catching up with other writers' batches if any),
+    ``commit`` or ``rollback`` releases it: call one of them after every ``add``; call
+    ``finish`` when the ingest ends normally."""
 
     def __init__(self, store: Store, settings: Settings | None = None) -> None:
         self.store = store
         self.settings = settings or Settings()
         self._pending: tuple[dict[str, str], dict[str, str]] | None = None
+        self._epoch: int | None = None  # the journal epoch the clusterer's state includes
+        self._last_batch = 0  # ... and the last journal batch of it
+        self._reset_journal = False  # the next batch starts a new journal
+        self._stale = False  # reload before the next batch (after ``finish``)
+        self.replayed = 0
+        """Journal batches replayed at the last load (0: the stored memberships installed)."""
         self._lock = StoryLock(store)
         self._lock.acquire()
         try:
@@ -139,50 +165,165 @@ class StoryService:
         finally:
             self._lock.release()
 
-    def _load(self) -> None:
-        self.clusterer = StoryClusterer(self.settings)
+    # ------------------------------------------------------------------ loading
+
+    def _stored_features(self) -> list[tuple[DocFeatures, str]]:
         known: list[tuple[DocFeatures, str]] = []
         for _article_id, version, blob, story_id in self.store.iter_features():
             if story_id is not None and version == FEATURES_VERSION:
                 known.append((features_from_bytes(blob), story_id))
-        if known:
-            self.clusterer.load(known)
+        return known
+
+    def _load(self) -> None:
+        """The clusterer's state from the store: installed memberships plus the journal."""
+        known = self._stored_features()
+        journal = self.store.story_journal()
+        self._epoch, self._last_batch, self.replayed = None, 0, 0
+        clusterer = self._replay(known, journal) if journal else None
+        if clusterer is None:
+            clusterer = StoryClusterer(self.settings)
+            if known:
+                clusterer.load(known)
+            self._reset_journal = bool(journal)
+        else:
+            self._epoch, self._last_batch = journal[0].epoch, journal[-1].batch
+            self.replayed = len(journal)
+            self._reset_journal = False
+        self.clusterer = clusterer
+        self._assigned = clusterer.assignments()
+        self._origins = clusterer.origins()
+        self._stale = False
+        log.info(
+            "story clusterer loaded with %d stored articles (%d journal batches replayed)",
+            len(known),
+            self.replayed,
+        )
+
+    def _replay(
+        self, known: list[tuple[DocFeatures, str]], journal: list[JournalRecord]
+    ) -> StoryClusterer | None:
+        """Install the memberships as of the journal's start and replay its batches; None when
+        the journal does not lead to what is stored."""
+        by_id = {f.article_id: f for f, _ in known}
+        base = {f.article_id: sid for f, sid in known}
+        for record in reversed(journal):
+            for article_id, before in record.before.items():
+                if before is None:
+                    base.pop(article_id, None)
+                else:
+                    base[article_id] = before
+        replayed = {a for record in journal for a in record.articles}
+        if not replayed <= by_id.keys():
+            log.warning("story journal names articles without features: not replayed")
+            return None
+        clusterer = StoryClusterer(self.settings)
+        installed = [(f, base[f.article_id]) for f, _ in known if f.article_id not in replayed]
+        if any(f.article_id not in base for f, _ in known if f.article_id not in replayed):
+            log.warning("story journal does not undo to a whole story state: not replayed")
+            return None
+        if installed:
+            clusterer.load(installed)
+        for record in journal:
+            clusterer.add([by_id[a] for a in record.articles])
+        if not self._matches_store(clusterer):
+            log.warning(
+                "story journal replay does not give the stored stories (written by another "
+                "version or with other settings?): stored memberships installed instead"
+            )
+            return None
+        return clusterer
+
+    def _matches_store(self, clusterer: StoryClusterer) -> bool:
+        stored = self.store.story_assignments()
+        origins = clusterer.origins()
+        assigned = clusterer.assignments()
+        return all(stored.get(a) == (s, origins[a]) for a, s in assigned.items())
+
+    def _catch_up(self) -> None:
+        """Another writer stored stories since we last looked (we hold the lock): replay its
+        journal batches on our state, or reload when that is not possible."""
+        journal = self.store.story_journal() if self._epoch is not None else []
+        known = {r.batch for r in journal}
+        newer = [r for r in journal if r.batch > self._last_batch]
+        if (
+            self._stale
+            or not journal
+            or journal[0].epoch != self._epoch
+            or self._last_batch not in known
+        ):
+            log.info("stories changed by another writer: reloading")
+            self._load()
+            return
+        wanted = sorted({a for r in newer for a in r.articles})
+        blobs = self.store.features_of(wanted)
+        if set(blobs) != set(wanted):
+            self._load()
+            return
+        features = {a: features_from_bytes(blob) for a, (_, blob) in blobs.items()}
+        for record in newer:
+            self.clusterer.add([features[a] for a in record.articles])
+        if newer:
+            self._last_batch = newer[-1].batch
+        if not self._matches_store(self.clusterer):
+            log.info("stories changed by another writer: reloading")
+            self._load()
+            return
         self._assigned = self.clusterer.assignments()
         self._origins = self.clusterer.origins()
-        log.info("story clusterer loaded with %d stored articles", len(known))
+        log.info("caught up with %d journal batches of another writer", len(newer))
+
+    # ------------------------------------------------------------------ batches
 
     def add(self, items: Sequence[StoredItem]) -> StoryUpdate:
         """Features for the new articles (set on the items) and the story changes they make.
         Holds the story lock until ``commit`` or ``rollback``."""
-        features = compute_features([item.article for item in items])
-        for item, feature in zip(items, features, strict=True):
+        for item, feature in zip(
+            items, compute_features([item.article for item in items]), strict=True
+        ):
             item.features = features_to_bytes(feature)
             item.features_version = FEATURES_VERSION
+        # cluster what a replay will read back, byte for byte
+        features = [features_from_bytes(item.features or b"") for item in items]
         if not self._lock.held:
             self._lock.acquire()
             try:
-                state = self._lock.state()
-                if state != self._seen:
-                    log.info("stories changed by another writer: reloading")
-                    self._load()
+                if self._stale or self._lock.state() != self._seen:
+                    self._catch_up()
             except BaseException:
                 self._lock.release()
                 raise
+        fresh: list[str] = []
+        for f in features:
+            if not self.clusterer.knows(f.article_id) and f.article_id not in fresh:
+                fresh.append(f.article_id)
         events = self.clusterer.add(features)
         assigned = self.clusterer.assignments()
         origins = self.clusterer.origins()
         self._pending = (assigned, origins)
+        changed = {a: s for a, s in assigned.items() if self._assigned.get(a) != s}
+        journal = JournalBatch(
+            articles=fresh,
+            before={a: self._assigned.get(a) for a in changed},
+            reset=self._reset_journal,
+        )
         return StoryUpdate(
-            assignments={a: s for a, s in assigned.items() if self._assigned.get(a) != s},
-            origins={a: o for a, o in origins.items() if self._origins.get(a) != o},
+            assignments=changed,
+            # every moved article's origin too: the store writes both together
+            origins={a: o for a, o in origins.items() if a in changed or self._origins.get(a) != o},
             events=events,
+            journal=journal,
         )
 
-    def commit(self) -> None:
-        """The last update was stored."""
+    def commit(self, result: BatchResult | None = None) -> None:
+        """The last update was stored (``result``: what ``write_batch`` returned)."""
         if self._pending is not None:
             self._assigned, self._origins = self._pending
             self._pending = None
+        if result is not None and result.journal is not None:
+            self._last_batch, self._epoch = result.journal
+            self._reset_journal = False
+        elif result is None:
+            self._epoch = None  # the batch's journal number is unknown: reload on a change
         self._release(bump=True)
 
     def rollback(self) -> None:
@@ -192,6 +333,23 @@ class StoryService:
             self._load()
         finally:
             self._release(bump=False)
+
+    def finish(self) -> None:
+        """The ingest ended normally: clear the journal, so that the next writer installs the
+        stored memberships instead of replaying (nothing to do when this writer added no
+        batch and replayed none)."""
+        if self._epoch is None and not self._reset_journal:
+            return
+        if self.store.read_only:
+            return
+        self._lock.acquire()
+        try:
+            self.store.clear_story_journal()
+            self._lock.bump()
+            self._seen = self._lock.state()
+            self._epoch, self._last_batch, self._stale = None, 0, True
+        finally:
+            self._lock.release()
 
     def _release(self, bump: bool) -> None:
         if not self._lock.held:

@@ -97,6 +97,10 @@ class StoryClusterer:
     def _group_of_article(self, article_id: str) -> int:
         return self._find(self._group[self._node_of[self._origin[article_id]]])
 
+    def knows(self, article_id: str) -> bool:
+        """Whether the article was clustered (added or loaded) already."""
+        return article_id in self._origin
+
     def story_of(self, article_id: str) -> str:
         """The story id of a known article (``KeyError`` for an unknown one)."""
         return self._story[self._group_of_article(article_id)]

@@ -9,11 +9,21 @@ from pathlib import Path
 
 from newsprism.errors import MissingExtraError, StoreError
 from newsprism.store.base import Store
-from newsprism.store.sqlite import BatchResult, SearchHit, SQLiteStore, StoredItem, StoryUpdate
+from newsprism.store.sqlite import (
+    BatchResult,
+    JournalBatch,
+    JournalRecord,
+    SearchHit,
+    SQLiteStore,
+    StoredItem,
+    StoryUpdate,
+)
 
 __all__ = [
     "POSTGRES_INSTALL",
     "BatchResult",
+    "JournalBatch",
+    "JournalRecord",
     "SQLiteStore",
     "SearchHit",
     "Store",

@@ -10,9 +10,24 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from newsprism.models import Article, ArticleAnalysis, Story, StoryEvent
-from newsprism.store.sqlite import BatchResult, SearchHit, StoredItem, StoryUpdate
+from newsprism.store.sqlite import (
+    BatchResult,
+    JournalBatch,
+    JournalRecord,
+    SearchHit,
+    StoredItem,
+    StoryUpdate,
+)
 
-__all__ = ["BatchResult", "SearchHit", "Store", "StoredItem", "StoryUpdate"]
+__all__ = [
+    "BatchResult",
+    "JournalBatch",
+    "JournalRecord",
+    "SearchHit",
+    "Store",
+    "StoredItem",
+    "StoryUpdate",
+]
 
 
 class Store(Protocol):
@@ -43,6 +58,10 @@ class Store(Protocol):
         story changes in one transaction; raises ``StoreError`` and stores nothing on failure."""
         ...
 
+    def clear_story_journal(self) -> None:
+        """Forget the online clusterer's journal, in a transaction of its own."""
+        ...
+
     def set_article_date(self, article_id: str, published: str, source: str) -> None:
         """Fill in a date inferred later; never overwrites a known date."""
         ...
@@ -71,6 +90,10 @@ class Store(Protocol):
         """``(article_id, version, features, story_id)`` for every article with features."""
         ...
 
+    def features_of(self, article_ids: Sequence[str]) -> dict[str, tuple[str, bytes]]:
+        """article id → ``(version, features)`` for those of ``article_ids`` that have them."""
+        ...
+
     def story_assignments(self) -> dict[str, tuple[str, str]]:
         """article id → (story id, origin id)."""
         ...
@@ -80,6 +103,10 @@ class Store(Protocol):
         ...
 
     def story_events(self, story_id: str | None = None) -> list[StoryEvent]: ...
+
+    def story_journal(self) -> list[JournalRecord]:
+        """The online clusterer's journal: its batches since the last clear, in order."""
+        ...
 
     def search(self, query: str, *, limit: int = 20) -> list[SearchHit]:
         """Full-text search over title and body; snippets mark matches with ``[``…``]``;

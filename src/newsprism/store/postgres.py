@@ -33,7 +33,14 @@ from newsprism.errors import StoreError
 from newsprism.models import Article, ArticleAnalysis, Story, StoryEvent
 from newsprism.serialize import analysis_from_dict, analysis_to_dict, article_from_dict
 from newsprism.store.rows import STORY_MEMBER_COLUMNS, stories_from_rows
-from newsprism.store.sqlite import BatchResult, SearchHit, StoredItem, StoryUpdate
+from newsprism.store.sqlite import (
+    BatchResult,
+    JournalBatch,
+    JournalRecord,
+    SearchHit,
+    StoredItem,
+    StoryUpdate,
+)
 
 log = logging.getLogger(__name__)
 
@@ -214,7 +221,24 @@ class PostgresStore:
                 if stories is not None:
                     cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", (_LOCK_SPACE, _STORY_LOCK))
                     _apply_stories(cur, stories)
+                    result.journal = _journal(cur, stories.journal)
         return result
+
+    def story_journal(self) -> list[JournalRecord]:
+        """The story journal's batches, in order (see :class:`JournalBatch`)."""
+        with self._guard("cannot read"):
+            rows = self.conn.execute(
+                "SELECT batch, epoch, articles, before FROM story_journal ORDER BY batch"
+            ).fetchall()
+        return [JournalRecord(int(r[0]), int(r[1]), list(r[2]), dict(r[3])) for r in rows]
+
+    def clear_story_journal(self) -> None:
+        """Forget the journal (the online clusterer's state is again the stored memberships)."""
+        if self.read_only:
+            raise StoreError(f"{self.where}: store opened read-only")
+        with self._guard("story journal not cleared"), self.conn.transaction():
+            self.conn.execute("SELECT pg_advisory_xact_lock(%s, %s)", (_LOCK_SPACE, _STORY_LOCK))
+            self.conn.execute("DELETE FROM story_journal")
 
     def _insert_articles(self, cur: psycopg.Cursor[Any], articles: Sequence[Article]) -> list[bool]:
         """Insert in order; ``True`` for each article that was new."""
@@ -292,12 +316,14 @@ class PostgresStore:
 
     def story_state(self) -> tuple[int, ...]:
         """Changes whenever a batch with features or story changes is committed: the last
-        event, the number of memberships and the last features row."""
+        event, the number of memberships, the last features row and the journal's length
+        (which a clear changes)."""
         with self._guard("cannot read"):
             row = self.conn.execute(
                 "SELECT (SELECT coalesce(max(seq), 0) FROM story_events), "
                 "(SELECT count(*) FROM story_members), "
-                "(SELECT coalesce(max(seq), 0) FROM article_features)"
+                "(SELECT coalesce(max(seq), 0) FROM article_features), "
+                "(SELECT count(*) FROM story_journal)"
             ).fetchone()
         return tuple(int(x) for x in row) if row else ()
 
@@ -380,6 +406,15 @@ class PostgresStore:
             if len(rows) < _PAGE:
                 return
             after = rows[-1][4]
+
+    def features_of(self, article_ids: Sequence[str]) -> dict[str, tuple[str, bytes]]:
+        """article id → ``(version, features)`` for those of ``article_ids`` that have them."""
+        with self._guard("cannot read"):
+            rows = self.conn.execute(
+                "SELECT article_id, version, data FROM article_features WHERE article_id = ANY(%s)",
+                (list(article_ids),),
+            ).fetchall()
+        return {r[0]: (r[1], bytes(r[2])) for r in rows}
 
     def story_assignments(self) -> dict[str, tuple[str, str]]:
         """article id → (story id, origin id)."""
@@ -475,6 +510,24 @@ def _apply_stories(cur: psycopg.Cursor[Any], update: StoryUpdate) -> None:
         "DELETE FROM stories s WHERE NOT EXISTS "
         "(SELECT 1 FROM story_members m WHERE m.story_id = s.id)"
     )
+
+
+def _journal(cur: psycopg.Cursor[Any], batch: JournalBatch | None) -> tuple[int, int] | None:
+    if batch is None or batch.reset:
+        cur.execute("DELETE FROM story_journal")
+    if batch is None:
+        return None
+    cur.execute("SELECT epoch FROM story_journal ORDER BY batch LIMIT 1")
+    first = cur.fetchone()
+    cur.execute(
+        "INSERT INTO story_journal (epoch, articles, before) VALUES (%s, %s, %s) RETURNING batch",
+        (first[0] if first else 0, Jsonb(list(batch.articles)), Jsonb(dict(batch.before))),
+    )
+    row = cur.fetchone()
+    number = int(row[0]) if row else 0
+    if first is None:
+        cur.execute("UPDATE story_journal SET epoch = batch WHERE batch = %s", (number,))
+    return number, int(first[0]) if first else number
 
 
 def _now() -> str:

@@ -53,12 +53,41 @@ class StoryUpdate:
     origins: Mapping[str, str] = field(default_factory=dict)
     """article id → origin id."""
     events: Sequence[StoryEvent] = ()
+    journal: JournalBatch | None = None
+    """The online clusterer's record of this batch, appended to the story journal; ``None``
+    (a batch re-clustering, the Spark runner): the changes do not come from the online
+    clusterer, and the journal is cleared."""
+
+
+@dataclass(slots=True, frozen=True)
+class JournalBatch:
+    """One batch of the online clusterer, as the story journal keeps it."""
+
+    articles: Sequence[str]
+    """The article ids it clustered (new to the clusterer), in order."""
+    before: Mapping[str, str | None]
+    """Every article whose story changed → its story before the batch (``None``: none)."""
+    reset: bool = False
+    """Clear the journal first: this batch starts a new one."""
+
+
+@dataclass(slots=True, frozen=True)
+class JournalRecord:
+    """A stored journal batch: its number, the first batch since the last clear, and what
+    :class:`JournalBatch` recorded."""
+
+    batch: int
+    epoch: int
+    articles: list[str]
+    before: dict[str, str | None]
 
 
 @dataclass(slots=True)
 class BatchResult:
     new: list[str] = field(default_factory=list)
     duplicate: list[str] = field(default_factory=list)
+    journal: tuple[int, int] | None = None
+    """``(batch, epoch)`` of the journal record written with the batch, if any."""
 
 
 @dataclass(slots=True, frozen=True)
@@ -203,6 +232,7 @@ class SQLiteStore:
                     )
             if stories is not None:
                 self._apply_stories(stories)
+                result.journal = self._journal(stories.journal)
             self.conn.execute("COMMIT")
         except (sqlite3.DatabaseError, ValueError) as exc:
             self._rollback()
@@ -290,6 +320,41 @@ class SQLiteStore:
             "DELETE FROM stories WHERE id NOT IN (SELECT DISTINCT story_id FROM story_members)"
         )
 
+    def _journal(self, batch: JournalBatch | None) -> tuple[int, int] | None:
+        if batch is None or batch.reset:
+            self.conn.execute("DELETE FROM story_journal")
+        if batch is None:
+            return None
+        row = self.conn.execute("SELECT epoch FROM story_journal ORDER BY batch LIMIT 1")
+        first = row.fetchone()
+        cur = self.conn.execute(
+            "INSERT INTO story_journal (epoch, articles, before) VALUES (?, ?, ?)",
+            (first[0] if first else 0, _json(list(batch.articles)), _json(dict(batch.before))),
+        )
+        number = int(cur.lastrowid or 0)
+        if first is None:
+            self.conn.execute("UPDATE story_journal SET epoch = batch WHERE batch = ?", (number,))
+        return number, int(first[0]) if first else number
+
+    def story_journal(self) -> list[JournalRecord]:
+        """The story journal's batches, in order (see :class:`JournalBatch`)."""
+        rows = self.conn.execute(
+            "SELECT batch, epoch, articles, before FROM story_journal ORDER BY batch"
+        )
+        return [JournalRecord(r[0], r[1], json.loads(r[2]), json.loads(r[3])) for r in rows]
+
+    def clear_story_journal(self) -> None:
+        """Forget the journal (the online clusterer's state is again the stored memberships)."""
+        if self.read_only:
+            raise StoreError(f"{self.path}: store opened read-only")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            self.conn.execute("DELETE FROM story_journal")
+            self.conn.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            self._rollback()
+            raise store_error(self.path, exc, "story journal not cleared") from exc
+
     def set_article_date(self, article_id: str, published: str, source: str) -> None:
         """Fill in a date inferred later (from the story); never overwrites a known date."""
         self.conn.execute(
@@ -366,6 +431,20 @@ class SQLiteStore:
         )
         for row in rows:
             yield row[0], row[1], bytes(row[2]), row[3]
+
+    def features_of(self, article_ids: Sequence[str]) -> dict[str, tuple[str, bytes]]:
+        """article id → ``(version, features)`` for those of ``article_ids`` that have them."""
+        out: dict[str, tuple[str, bytes]] = {}
+        ids = list(article_ids)
+        for start in range(0, len(ids), _MAX_SQL_PARAMS):
+            chunk = ids[start : start + _MAX_SQL_PARAMS]
+            rows = self.conn.execute(
+                "SELECT article_id, version, data FROM article_features "
+                f"WHERE article_id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+            out.update((r[0], (r[1], bytes(r[2]))) for r in rows)
+        return out
 
     def story_assignments(self) -> dict[str, tuple[str, str]]:
         """article id → (story id, origin id)."""

@@ -106,8 +106,10 @@ def test_near_duplicates_count_as_one_origin(tmp_path: Path) -> None:
     comparison, _ = compare_files([str(SEED_B), _write(tmp_path, "copy.txt", copy)])
     assert len(comparison.articles) == 2
     assert len({a.origin for a in comparison.articles}) == 1
-    shared = [f for f in comparison.facts if f.status == "shared"]
-    assert shared and all(f.origins == 1 for f in shared)
+    # facts both copies carry have one origin, so they are single-source, not shared
+    both = [f for f in comparison.facts if len({c.article for c in f.support}) == 2]
+    assert both and all(f.origins == 1 and f.status == "single" for f in both)
+    assert not [f for f in comparison.facts if f.status == "shared"]
 
 
 def test_cli_exit_codes_and_outputs(tmp_path: Path) -> None:

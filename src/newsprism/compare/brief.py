@@ -108,6 +108,10 @@ def _add(
     source: str,
     labels: Mapping[str, str],
 ) -> None:
+    if source.startswith("fact:") and any(
+        _same_words(text, earlier.text) for earlier in brief.sentences
+    ):
+        return  # another outlet's wording of a sentence the brief already has
     allowed = [labels.get(c.article, "") for c in citations]
     problems = verify(text, [c.text for c in citations], allowed)
     if problems:
@@ -115,6 +119,15 @@ def _add(
         brief.dropped_texts.append(f"{text} [unverified: {', '.join(problems[:5])}]")
         return
     brief.sentences.append(BriefSentence(text, citations, True, source))
+
+
+def _same_words(a: str, b: str) -> bool:
+    """Nearly the same sentence: 80 % of the words of each in the other."""
+    wa, wb = set(_TOKEN.findall(_norm(a))), set(_TOKEN.findall(_norm(b)))
+    if not wa or not wb:
+        return False
+    common = len(wa & wb)
+    return common >= 0.8 * len(wa) and common >= 0.8 * len(wb)
 
 
 def _cite_of(fact: Fact) -> Citation:
@@ -190,8 +203,19 @@ def _disputed(cite: Citation, conflicts: Sequence[Difference]) -> tuple[Citation
             ),
             None,
         )
-        other = next((s for s in d.sides if s.article != cite.article), None)
-        if mine is not None and other is not None:
+        if mine is None:
+            continue
+        # the figure that contradicts this one (not another outlet giving the same figure)
+        figure = _numbers(mine.text)
+        other = next(
+            (
+                s
+                for s in d.sides
+                if s.article != cite.article and (not figure or _numbers(s.text) != figure)
+            ),
+            None,
+        )
+        if other is not None:
             return mine, other
     return None
 
@@ -251,6 +275,7 @@ def build_brief(
         names = "; ".join(" ".join(c.text.split()) for c in cites)
         _add(brief, _sentence(f"{who} mention: {names}"), cites, "facts:topics", labels)
     singles = [f for f in usable if f.status == "single" or f.origins <= 1]
+    shared_spans = [c for f in usable if f.origins > 1 for c in f.support]
     for aid in article_ids:
         own = [f for f in singles if f.support[0].article == aid]
         label = labels.get(aid, aid)
@@ -263,6 +288,12 @@ def build_brief(
             cite = _readable(f, used)
             if cite is None:
                 continue
+            own_words = _cite_of(f)
+            if (cite.start, cite.end) != (own_words.start, own_words.end) and any(
+                c.article == cite.article and c.start < cite.end and cite.start < c.end
+                for c in shared_spans
+            ):
+                continue  # its whole sentence also states shared facts: not "only X reports"
             taken += 1
             disputed = _disputed(cite, conflicts)
             if disputed is not None:
@@ -298,6 +329,18 @@ def build_brief(
             verdict = "they cannot all be true" if d.grade == "conflict" else "which are compatible"
             text = f"The reports differ: {given}; {verdict}."
             _add(brief, text, list(d.sides), f"difference:{n}", labels)
+            continue
+        if len(d.sides) > 2 and d.kind == "quote_wording":
+            given = "; ".join(
+                f'{labels.get(s.article, s.article)} "{_clip(s.text)}"' for s in d.sides
+            )
+            _add(
+                brief,
+                f"The quoted words differ: {given}.",
+                list(d.sides),
+                f"difference:{n}",
+                labels,
+            )
             continue
         a, b = d.sides[0], d.sides[1]
         la, lb = labels.get(a.article, a.article), labels.get(b.article, b.article)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from newsprism.compare.model import Citation, Difference, DifferenceKind, Fact
-from newsprism.compare.text import stem
+from newsprism.compare.text import STOPWORDS, stem
 from newsprism.compare.units import Unit
 from newsprism.compare.values import (
     compare_dates,
@@ -76,9 +76,21 @@ def _measured(u: Unit) -> tuple[Quantity, ...]:
     return tuple(around) if isinstance(around, tuple) else ()
 
 
+def _also_gives(quantities: Sequence[Quantity], q: Quantity) -> bool:
+    """Whether an article states ``q``'s figure somewhere (the same unit and value)."""
+    return any(same_unit(x, q) and compare_quantities(x, q) is None for x in quantities)
+
+
 def quantity_differences(
-    a: Unit, b: Unit, texts: dict[str, str], fact: str | None
+    a: Unit,
+    b: Unit,
+    texts: dict[str, str],
+    fact: str | None,
+    elsewhere: Mapping[str, Sequence[Quantity]] | None = None,
 ) -> list[Difference]:
+    """Figures of two aligned units that measure the same thing and differ; ``elsewhere``:
+    every quantity of each article (a figure an article also states is not disputed by it)."""
+    elsewhere = elsewhere or {}
     out: list[Difference] = []
     used: set[int] = set()
     a_quantities, b_quantities = _measured(a), _measured(b)
@@ -90,9 +102,17 @@ def quantity_differences(
         same_head = [qb for qb in candidates if ha & _head(b, qb)]
         if same_head:
             pick = same_head[0]
-        elif len(candidates) == 1 and sum(1 for q in a_quantities if same_unit(q, qa)) == 1:
+        elif (
+            len(candidates) == 1
+            and sum(1 for q in a_quantities if same_unit(q, qa)) == 1
+            and not _also_gives(elsewhere.get(b.article_id, ()), qa)
+            and not _also_gives(elsewhere.get(a.article_id, ()), candidates[0])
+        ):
             # the alignment says both units state one fact, and each holds one quantity of this
-            # unit: the two measure the same thing ("twelve died" / "seventeen were killed")
+            # unit: the two measure the same thing ("twelve died" / "seventeen were killed").
+            # Unless each article also gives the other's figure: then the two count different
+            # things ("ran aground, injuring 12 people" / "ran aground with 84 passengers on
+            # board", in articles that both give 12 injured and 84 passengers)
             pick = candidates[0]
         else:
             continue
@@ -187,12 +207,27 @@ def _speaker(q: Quote) -> str | None:
 
 
 def _same_speaker(a: str | None, b: str | None) -> bool | None:
+    """True, False, or None when it cannot be told: a named speaker (an entity key such as
+    ``person:ada vell``) and a bare phrase ("the governor", "police") may be one person."""
     if not a or not b:
         return None
     if a == b:
         return True
     na, nb = a.split(":")[-1], b.split(":")[-1]
-    return na in nb or nb in na
+    if na in nb or nb in na:
+        return True
+    if (":" in a) != (":" in b):
+        return None
+    return False
+
+
+def _speaker_name(key: str | None) -> str:
+    """How a speaker key reads in an explanation: ``person:ada vell`` → ``Ada Vell``."""
+    if not key:
+        return "someone"
+    if ":" in key:
+        return key.split(":", 1)[1].title()
+    return key
 
 
 def _unit_speaker(u: Unit, start: int, end: int, quotes: Sequence[Quote]) -> str | None:
@@ -249,11 +284,13 @@ def quote_differences(
                 sides.reverse()
             if changes:
                 flip = _negation_flip(qtok, ytok[lo:hi], changes)
-                pairs = "; ".join(
-                    f'"{_join(qtok, op[1], op[2]) or "—"}" → '
-                    f'"{_join(ytok[lo:hi], op[3], op[4]) or "—"}"'
+                steps = [
+                    (_join(qtok, op[1], op[2]) or "—", _join(ytok[lo:hi], op[3], op[4]) or "—")
                     for op in changes[:4]
-                )
+                ]
+                if x is b:  # read in the order of the sides: first article's words first
+                    steps = [(after, before) for before, after in steps]
+                pairs = "; ".join(f'"{before}" → "{after}"' for before, after in steps)
                 why = (
                     "a negation differs, so the two versions say opposite things"
                     if flip
@@ -276,8 +313,9 @@ def quote_differences(
                         fact=fact,
                         sides=sides,
                         explanation=(
-                            f"The same words are attributed to {sx} in one article and to {sy} "
-                            "in the other; both may have said them."
+                            f"The same words are attributed to {_speaker_name(sx)} in one "
+                            f"article and to {_speaker_name(sy)} in the other; both may have "
+                            "said them."
                         ),
                     )
                 )
@@ -422,10 +460,12 @@ def pair_differences(
     texts: dict[str, str],
     quotes: dict[str, Sequence[Quote]],
     fact: str | None,
+    quantities: Mapping[str, Sequence[Quantity]] | None = None,
 ) -> list[Difference]:
-    """Every rule applied to one aligned pair."""
+    """Every rule applied to one aligned pair (``quantities``: every quantity of each
+    article)."""
     out: list[Difference] = []
-    out.extend(quantity_differences(a, b, texts, fact))
+    out.extend(quantity_differences(a, b, texts, fact, quantities))
     out.extend(date_differences(a, b, score, texts, fact))
     out.extend(quote_differences(a, b, texts, quotes, fact))
     out.extend(negation_differences(a, b, score, fact))
@@ -482,6 +522,25 @@ def _source_key(attribution: str | None) -> str | None:
     return " ".join(words)
 
 
+def _names_someone(attribution: str | None) -> bool:
+    """Whether a source is named ("Ada Vell", "Governor Vell"), not only described ("the
+    governor", "police")."""
+    tokens = (attribution or "").split()
+    return any(t[:1].isupper() for t in tokens[1:]) or (
+        len(tokens) == 1
+        and tokens[0][:1].isupper()
+        and not tokens[0].isupper()
+        and tokens[0].lower() not in _VAGUE_SOURCES
+        and tokens[0].lower() not in _ROLES
+    )
+
+
+#: Words that describe a source's role rather than name it.
+_ROLES = frozenset(
+    ["police", "governor", "mayor", "minister", "president", "chief", "officials", "premier"]
+)
+
+
 #: How a claim-level attribution difference begins (quote-level ones begin "The same words").
 CREDITED_STATEMENT = "The same statement is attributed"
 
@@ -494,6 +553,8 @@ def attribution_differences(a: Unit, b: Unit, fact: str | None) -> list[Differen
     sa, sb = _source_key(a.attribution), _source_key(b.attribution)
     if sa is None or sb is None or sa == sb or sa in sb or sb in sa:
         return []
+    if _names_someone(a.attribution) != _names_someone(b.attribution):
+        return []  # "the governor" and "Ada Vell" may be one person
     if set(sa.split()) & set(sb.split()):
         return []  # "Korvane" / "Korvane Systems", "the city's mayor" / "mayor Venn"
     return [
@@ -562,3 +623,178 @@ def merge_pairwise(
             )
         )
     return out
+
+
+# --------------------------------------------------------------------------- across facts
+
+#: How many content words on each side of a figure say what it counts (``injuring 12 people``).
+_CONTEXT_WORDS = 2
+
+#: Words of time: they date a figure, they do not say what it counts.
+_TIME_WORDS = frozenset(
+    [
+        "morning",
+        "afternoon",
+        "evening",
+        "night",
+        "tonight",
+        "today",
+        "yesterday",
+        "tomorrow",
+        "week",
+        "weeks",
+        "month",
+        "months",
+        "year",
+        "years",
+        "hour",
+        "hours",
+        "minute",
+        "minutes",
+        "days",
+        "weekend",
+    ]
+)
+
+
+def _figure_context(text: str, q: Quantity) -> set[str]:
+    """Stems of the content words next to a figure, within its clause: what it counts or what
+    happened to it ("injuring 12 people", "12 people were injured" → ``injur``; "with 52% of
+    the vote" → ``vote``). Names, stop words and words of time are left out."""
+    before = re.split(r"[,.;!?]", text[max(0, q.start - 80) : q.start])[-1]
+    after = re.split(r"[,.;!?]", text[q.end : q.end + 80])[0]
+
+    def content(raw_words: list[str]) -> list[str]:
+        out = []
+        for raw in raw_words:
+            w = raw.strip(":()\"'“”‘’")
+            if w.isalpha() and w[0].islower() and w not in STOPWORDS and w not in _TIME_WORDS:
+                out.append(stem(w))
+        return out
+
+    return set(content(before.split())[-_CONTEXT_WORDS:] + content(after.split())[:_CONTEXT_WORDS])
+
+
+def _quantities_by_span(units: Sequence[Unit]) -> dict[tuple[str, int, int], Quantity]:
+    found: dict[tuple[str, int, int], Quantity] = {}
+    for u in units:
+        for q in (*u.quantities, *_measured(u)):
+            found.setdefault((u.article_id, q.start, q.end), q)
+    return found
+
+
+def _key(c: Citation) -> tuple[str, int, int]:
+    return (c.article, c.start, c.end)
+
+
+def consolidate_values(
+    differences: Sequence[Difference],
+    units: Sequence[Unit],
+    texts: Mapping[str, str],
+    order: Mapping[str, int] | None = None,
+) -> list[Difference]:
+    """Across facts, after :func:`merge_pairwise`:
+
+    - a number conflict also cites the outlets that give one of its figures for the same
+      thing in a sentence aligned elsewhere ("Twelve people were injured and taken to
+      hospital" joins "injuring 12 people" / "Seventeen people were injured"), so that no
+      outlet's disputed figure is read as undisputed;
+    - a value difference whose sides are all cited by another of its kind and grade is
+      dropped (the same conflict found through two facts);
+    - the pairwise quote-wording differences of one fact become one, citing every outlet.
+    """
+    by_span = _quantities_by_span(units)
+    out: list[Difference] = []
+    for d in differences:
+        if d.kind != "number" or d.grade != "conflict":
+            out.append(d)
+            continue
+        sides = list(d.sides)
+        known = []
+        for side in sides:
+            q = by_span.get(_key(side))
+            if q is None:
+                continue
+            text = texts.get(side.article + q.field, "")
+            known.append((q, _figure_context(text, q)))
+        cited = {side.article for side in sides}
+        for u in units:
+            if u.article_id in cited:
+                continue
+            text = texts.get(u.article_id + u.field, "")
+            for q in u.quantities:
+                context = _figure_context(text, q)
+                if any(
+                    same_unit(q, kq) and compare_quantities(q, kq) is None and context & kc
+                    for kq, kc in known
+                ):
+                    sides.append(_cite(u, q.start, q.end, text))
+                    cited.add(u.article_id)
+                    break
+        if len(sides) > len(d.sides):
+            if order is not None:
+                sides.sort(key=lambda c: order.get(c.article, len(order)))
+            values = "; ".join(f'"{c.text}"' for c in sides)
+            d = Difference(
+                kind=d.kind,
+                grade=d.grade,
+                fact=d.fact,
+                sides=sides,
+                explanation=f"{len(sides)} reports give {values}: they cannot all be true.",
+            )
+        out.append(d)
+    # the same conflict reached through two facts: keep the one citing more outlets
+    kept: list[Difference] = []
+    for n, d in enumerate(out):
+        if d.kind in MERGED_KINDS:
+            mine = {_key(c) for c in d.sides}
+            if any(
+                m != n
+                and e.kind == d.kind
+                and e.grade == d.grade
+                and mine <= {_key(c) for c in e.sides}
+                and (len(e.sides) > len(d.sides) or m < n)
+                for m, e in enumerate(out)
+            ):
+                continue
+        kept.append(d)
+    return _merge_quotes(kept, order)
+
+
+def _merge_quotes(
+    differences: Sequence[Difference], order: Mapping[str, int] | None
+) -> list[Difference]:
+    groups: dict[tuple[str | None, str], list[int]] = {}
+    for n, d in enumerate(differences):
+        if d.kind == "quote_wording" and d.fact is not None:
+            groups.setdefault((d.fact, d.grade), []).append(n)
+    merged: dict[int, Difference] = {}
+    dropped: set[int] = set()
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        sides: list[Citation] = []
+        changes: list[str] = []
+        for n in members:
+            d = differences[n]
+            for c in d.sides:
+                if all(c.article != t.article for t in sides):
+                    sides.append(c)
+            part = d.explanation.removeprefix("Quoted words reproduced differently: ")
+            changes.append(part.split(";")[0])
+        if order is not None:
+            sides.sort(key=lambda c: order.get(c.article, len(order)))
+        first = differences[members[0]]
+        why = first.explanation.rsplit(";", 1)[-1].strip().rstrip(".")
+        merged[members[0]] = Difference(
+            kind="quote_wording",
+            grade=first.grade,
+            fact=first.fact,
+            sides=sides,
+            explanation=(
+                f"Quoted words reproduced differently in {len(sides)} reports: "
+                f"{'; '.join(changes)}; {why}."
+            ),
+        )
+        dropped.update(members[1:])
+    return [merged.get(n, d) for n, d in enumerate(differences) if n not in dropped]

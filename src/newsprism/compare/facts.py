@@ -99,7 +99,8 @@ def build_facts(
             Fact(
                 id=fid,
                 text=rep.text,
-                status="shared" if len({u.article_id for u in members}) > 1 else "single",
+                # copies of one report are one source: shared needs two independent origins
+                status="shared" if origins > 1 else "single",
                 support=[unit_citation(u) for u in members],
                 representative=members.index(rep),
                 origins=origins,

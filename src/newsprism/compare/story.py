@@ -21,6 +21,7 @@ from newsprism.compare.align import Alignment, align, embedding_texts, score_mat
 from newsprism.compare.brief import build_brief
 from newsprism.compare.caches import LRUCache
 from newsprism.compare.differences import (
+    consolidate_values,
     merge_pairwise,
     pair_differences,
     unaligned_contradictions,
@@ -369,12 +370,13 @@ def compare_articles(
                 notes.append(f"{labels[a.id]} shares no fact with the other articles")
 
     quotes: dict[str, Sequence[Quote]] = {an.article_id: an.quotes for an in analyses}
+    quantities = {an.article_id: an.quantities for an in analyses}
 
     differences: list[Difference] = []
     for fact in facts:
-        if fact.status != "shared":
-            continue
         members = members_of[fact.id]
+        if len({u.article_id for u in members}) < 2:
+            continue  # (copies of one report are compared too: a copy may change a figure)
         for i, a_unit in enumerate(members):
             for b_unit in members[i + 1 :]:
                 differences.extend(
@@ -385,9 +387,10 @@ def compare_articles(
                         texts,
                         quotes,
                         fact.id,
+                        quantities,
                     )
                 )
-    differences = merge_pairwise(differences, order)
+    differences = consolidate_values(merge_pairwise(differences, order), units, texts, order)
     if shared_event and len(articles) > 1:
         differences.extend(unaligned_contradictions(units, scores, facts, fact_of_unit, members_of))
     framings = [

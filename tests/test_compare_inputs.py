@@ -148,7 +148,9 @@ def test_only_the_largest_story_is_compared_and_the_others_named(tmp_path: Path)
     assert comparison.shared_event is True
     left_out = [n for n in comparison.notes if "about other stories" in n]
     assert left_out == [
-        f"2 of 4 inputs are about other stories and were left out: {paths[1]}, {paths[3]}"
+        "2 of 4 inputs are about other stories and were left out: "
+        f'{paths[1]} ("Burst water main floods streets in Halbrook"); '
+        f'{paths[3]} ("Thousands of Halbrook homes without water after pipe bursts")'
     ]
     assert not any("do not share an event" in n for n in comparison.notes)
 
@@ -171,7 +173,9 @@ def test_a_larger_story_wins_over_the_first_file(tmp_path: Path) -> None:
         "water_c.txt",
     ]
     assert [n for n in comparison.notes if "about other stories" in n] == [
-        f"2 of 5 inputs are about other stories and were left out: {paths[0]}, {paths[3]}"
+        "2 of 5 inputs are about other stories and were left out: "
+        f'{paths[0]} ("Teenager wins Lindale open chess tournament"); '
+        f'{paths[3]} ("Brackwater schoolgirl takes Lindale chess title")'
     ]
 
 
@@ -256,3 +260,30 @@ def test_other_stories_are_not_analysed() -> None:
     chosen = select_story(arts, analyze)
     assert analysed == [arts[0].id, arts[2].id]
     assert chosen.notes == ["1 of 3 inputs are about other stories and were left out: w.txt"]
+
+
+def test_a_left_out_record_is_named_by_file_record_and_title() -> None:
+    """One item of a feed is compared and another is not: the note names the item left out
+    (file, entry, title), never the whole file; several other stories share one note."""
+    from newsprism.compare.inputs import select_story
+
+    def article(name: str, text: str, locator: str | None = None) -> Article:
+        head, body = text.split("\n\n", 1)
+        title = head.splitlines()[0].removeprefix("title: ")
+        where = Provenance(path=name, reader="feed.v1" if locator else "text.v1", locator=locator)
+        return make_article(body, provenance=where, title=title)
+
+    arts = [
+        article("wire.txt", WIRE),
+        article("feed.rss", CHESS_A, "entry 1"),
+        article("feed.rss", OTHER, "entry 2"),
+        article("dump.jsonl", CHESS_B, "line 4"),
+        article("copy.txt", COPY),
+    ]
+    chosen = select_story(arts, lambda picked: [_analysis(a, True) for a in picked])
+    assert [a.id for a in chosen.articles] == [arts[0].id, arts[2].id, arts[4].id]
+    assert chosen.notes == [
+        "2 of 5 inputs are about other stories and were left out: "
+        'feed.rss entry 1 ("Teenager wins Lindale open chess tournament"); '
+        'dump.jsonl line 4 ("Brackwater schoolgirl takes Lindale chess title")'
+    ]

@@ -197,14 +197,15 @@ def test_background_means_more_than_a_week_from_the_story(story: Any) -> None:
         ("2025-02-25", False),  # a week before
         ("2025-02-24", True),  # eight days before
         ("2025-03-11", False),  # a week after
-        ("2025-03-12", True),  # eight days after
+        ("2025-03-12", False),  # eight days after: the story's coming event, not background
+        ("2025-07-01", False),
         ("2025-02", False),  # the month reaches into the week before
         ("2025-01", True),
         ("2025", False),
         ("2009", True),
     ],
 )
-def test_background_rule_on_both_sides(value: str, background: bool) -> None:
+def test_background_is_past_context_only(value: str, background: bool) -> None:
     from newsprism.compare.timeline import is_background
     from newsprism.compare.values import date_range
 

@@ -127,6 +127,27 @@ def test_nothing_readable_exits_2(tmp_path: Path) -> None:
     assert "missing.txt" in err
 
 
+def test_a_run_that_can_read_nothing_creates_no_store(seed_db: Path, tmp_path: Path) -> None:
+    missing = str(tmp_path / "missing.txt")
+    db = tmp_path / "new.db"
+    code, out, err = run("ingest", missing, missing, "--db", str(db))
+    assert code == 2 and out == ""
+    assert err.splitlines() == [
+        f"failed: {missing}: no such file or directory",
+        f"failed: {missing}: no such file or directory",
+        "error: nothing to read; the store was not opened",
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+    # an existing store is left exactly as it was
+    copy = tmp_path / "copy.db"
+    shutil.copy(seed_db, copy)
+    before = copy.read_bytes()
+    code, _, _ = run("ingest", missing, "--db", str(copy))
+    assert code == 2
+    assert copy.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["copy.db"]
+
+
 def test_interrupted_ingest_resumes_to_the_same_state(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -183,6 +204,7 @@ def test_an_empty_directory_is_an_error_but_only_duplicates_are_not(
     assert code == 2 and out == ""
     assert err.startswith(f"error: no files found under {empty} ")
     assert err.count("\n") == 1
+    assert not db.exists()  # nothing to read: the store is not created
     copy = tmp_path / "copy.db"
     shutil.copy(seed_db, copy)
     code, out, _ = run("ingest", str(EXAMPLES), "--db", str(copy), "--no-analyze")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -430,3 +431,28 @@ def test_an_upload_leaves_out_a_text_that_is_not_english(client: TestClient) -> 
     data = response.json()["comparison"]
     assert len(data["articles"]) == 1
     assert any("de.txt: not compared: the text is not English" in n for n in data["notes"])
+
+
+def test_every_unusable_upload_is_reported_like_the_cli(client: TestClient, tmp_path: Path) -> None:
+    """An empty upload is reported as the binary one is (one line each, as ``compare`` prints
+    them); a file field left unchosen (no name, no content) is no input."""
+    article = (
+        b"title: Tram depot fire in Velmora\ndate: 2025-09-15\nsource: Velmora Post\n\n"
+        b"A fire broke out at the tram depot in Velmora on Sunday evening, the city transport "
+        b"office said. Nobody was hurt, but twelve trams were damaged and services on three "
+        b"lines were cancelled on Monday.\n"
+    )
+    uploads = {"depot.txt": article, "blank.txt": b"", "noise.html": bytes(range(256)) * 8}
+    page = client.post("/compare", files=[("files", (n, data)) for n, data in uploads.items()])
+    assert page.status_code == 200, page.text
+    reported = re.findall(r"<li>((?:blank\.txt|noise\.html): [^<]*)</li>", page.text)
+    for name, data in uploads.items():
+        (tmp_path / name).write_bytes(data)
+    _, failures = compare_files([str(tmp_path / n) for n in uploads])
+    cli = [f"{Path(f.where).name}: {f.reason}" for f in failures]
+    assert reported == cli == ["blank.txt: empty file", "noise.html: binary data, not text"]
+    api = client.post("/api/compare", files=[("files", (n, d)) for n, d in uploads.items()])
+    assert [f["where"] for f in api.json()["comparison"]["failures"]] == ["blank.txt", "noise.html"]
+    only_empty = client.post("/compare", files=[("files", ("blank.txt", b""))])
+    assert only_empty.status_code == 400
+    assert "blank.txt: empty file" in only_empty.text

@@ -43,7 +43,7 @@ from . import temporal_relative as _relative  # noqa: F401  (registers its rules
 from .temporal_draft import UNIT_RANK, Draft, duration_value
 from .temporal_gate import search_windows, windows
 from .temporal_lexicon import APPROX_MODS, APPROX_RE
-from .temporal_resolve import Ref, resolve_draft
+from .temporal_resolve import _SENTENCE_START, BARE_DAY, Ref, resolve_draft
 from .temporal_rules import RULES
 
 __all__ = ["extract_drafts", "find_time_expressions", "resolve_time_expressions"]
@@ -236,6 +236,35 @@ def _finish(
                 field=field,
             )
         )
+    return date_bare_clocks(out, text)
+
+
+_DAY_VALUE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def date_bare_clocks(times: list[TimeExpr], text: str) -> list[TimeExpr]:
+    """Give a bare time of day (``XXXX-XX-XXT19:00``: "shortly after 7 p.m.") the day of the
+    nearest expression naming a day in the same sentence ("on Monday … at 7 p.m."); without
+    one it keeps no day: the article's date is not the day of a time it mentions."""
+    days = [
+        (t, m.group())
+        for t in times
+        if t.value and t.kind in ("date", "time") and (m := _DAY_VALUE.match(t.value))
+    ]
+    if not days:
+        return times
+    out: list[TimeExpr] = []
+    for t in times:
+        if t.value and t.value.startswith(BARE_DAY + "T"):
+            near = [
+                (max(t.start - o.end, o.start - t.end), day)
+                for o, day in days
+                if not _SENTENCE_START.search(text, min(t.end, o.end), max(t.start, o.start))
+            ]
+            if near:
+                day = min(near)[1]
+                t = dataclasses.replace(t, value=day + t.value[len(BARE_DAY) :])
+        out.append(t)
     return out
 
 

@@ -54,6 +54,10 @@ _TOKEN = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|'ll|,(?=\s)")
 _SENTENCE_START = re.compile(r"(?:[.!?][\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])|\n\s*)")
 
 
+#: The day part of a time of day that names no day (TimeML's unknown date).
+BARE_DAY = "XXXX-XX-XX"
+
+
 @dataclass(slots=True, frozen=True)
 class Ref:
     """The last date mentioned, for anaphoric expressions (``the next day``)."""
@@ -344,6 +348,10 @@ def resolve_draft(
             d = _pick(cands, anchor, direction, rel.direction is not None)
         return d.isoformat(), "day", Ref(d, "day")
     if rel.op == "clock":
+        if not rel.month and rel.weekday < 0:
+            # a bare time of day ("shortly after 7 p.m.", "between midnight and 6 a.m.") names no
+            # day: the article's date is not its day (see ``date_bare_clocks``)
+            return BARE_DAY + rel.part, "time", None
         d = anchor
         if rel.month:
             md = Rel("monthday", month=rel.month, day=rel.day)

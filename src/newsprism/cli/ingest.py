@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
@@ -46,6 +47,34 @@ def warning_lines(logger_name: str, *, enabled: bool) -> Iterator[None]:
         logger.propagate = propagate
 
 
+def _unusable(path: str) -> str | None:
+    """Why a local path given to ``ingest`` cannot be read at all (as the reader words it),
+    or None. Standard input (``-``) is always usable."""
+    if path == "-":
+        return None
+    if not os.path.lexists(path):
+        return "no such file or directory"
+    if not os.path.exists(path):
+        return "broken symbolic link"
+    if not (os.path.isdir(path) or os.path.isfile(path)):
+        return "not a regular file or folder"
+    return None
+
+
+def _holds_no_file(path: str) -> bool:
+    """Whether ``path`` is a folder with nothing in it that is not hidden but folders holding
+    nothing either (a linked folder counts as something: it may lead to files)."""
+    if not os.path.isdir(path):
+        return False
+    for top, folders, files in os.walk(path):
+        if any(not name.startswith(".") for name in files):
+            return False
+        folders[:] = [f for f in folders if not f.startswith(".")]
+        if any(os.path.islink(os.path.join(top, f)) for f in folders):
+            return False
+    return True
+
+
 @click.command("ingest")
 @click.argument("paths", nargs=-1, required=True)
 @db_option
@@ -77,6 +106,7 @@ def ingest_command(
     output_parquet: str | None,
 ) -> None:  # fmt: skip
     """Read PATHS (files, directories, - for stdin, or URLs with --fetch) into the store."""
+    from newsprism.read.base import printable
     from newsprism.read.fetch import FetchPolicy, fetching, is_url
     from newsprism.store import open_store
 
@@ -89,6 +119,21 @@ def ingest_command(
         fail("--fetch needs --runner local")
     try:
         settings = obj.settings(db=db)
+    except NewsprismError as exc:
+        fail(str(exc))
+    # a run that can read nothing fails before the store is opened: it never creates one
+    unusable = [(p, why) for p in paths if not is_url(p) and (why := _unusable(p)) is not None]
+    empty = [p for p in paths if _holds_no_file(p)]
+    if len(unusable) + len(empty) == len(paths):
+        for path, why in unusable:
+            click.echo(f"failed: {printable(path)}: {why}", err=True)
+        if not empty:
+            fail("nothing to read; the store was not opened")
+        fail(
+            f"no files found under {printable(', '.join(empty))} "
+            "(hidden files and files of no known format are skipped)"
+        )
+    try:
         store = open_store(settings.db)
     except NewsprismError as exc:
         fail(str(exc))

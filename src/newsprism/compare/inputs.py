@@ -7,7 +7,8 @@ the way the store sorts ingested articles, so that ``compare`` and ``ingest`` + 
 2. the rest are grouped into stories with the batch clusterer (:func:`cluster_batch` over
    :func:`compute_features`, as ``rebuild_stories`` does). When several inputs share a story
    and others are about other stories, the largest story is compared (on a tie, the one with
-   the earliest input) and each other story gets a note naming its files. When no two inputs
+   the earliest input) and one note names every input left out: its file, its record in the
+   file (``entry 2``, ``line 3``) when the file holds several, and its title. When no two inputs
    share a story, all are compared: the comparison then says that they share no event;
 3. near-duplicate copies (MinHash over word 4-grams, the clusterer's own rule and threshold)
    share one origin, named by the copy given first (as ingesting the files in that order
@@ -38,9 +39,28 @@ class Selection:
     notes: list[str] = field(default_factory=list)
 
 
+#: The longest title a note quotes (longer ones are cut with an ellipsis).
+_TITLE_CHARS = 80
+
+
 def input_label(article: Article) -> str:
-    """How a note names an input: its path as given, else its outlet, else its id."""
-    return article.provenance.path or article.outlet or article.id
+    """How a note names an input: its path as given (with its record in the file: ``entry 2``,
+    ``line 3``), else its outlet, else its id."""
+    where = article.provenance
+    if not where.path:
+        return article.outlet or article.id
+    return f"{where.path} {where.locator}" if where.locator else where.path
+
+
+def record_label(article: Article) -> str:
+    """An input named for a reader: :func:`input_label` and its title, quoted, when it has one
+    (``feeds/daily.rss entry 2 ("Harbour reopens")``)."""
+    title = " ".join((article.title or "").split())
+    if not title:
+        return input_label(article)
+    if len(title) > _TITLE_CHARS:
+        title = title[: _TITLE_CHARS - 1].rstrip() + "…"
+    return f'{input_label(article)} ("{title}")'
 
 
 def origins_in_input_order(article_ids: Sequence[str], origin: Mapping[str, str]) -> dict[str, str]:
@@ -110,13 +130,13 @@ def select_story(
     chosen = list(range(len(kept)))
     if max(len(g) for g in groups) > 1:
         chosen = max(groups, key=lambda g: (len(g), -g[0]))
-        for group in groups:
-            if group is not chosen:
-                files = ", ".join(input_label(kept[i]) for i in group)
-                notes.append(
-                    f"{len(group)} of {len(articles)} inputs are about other stories "
-                    f"and were left out: {files}"
-                )
+        left = sorted(i for g in groups if g is not chosen for i in g)
+        if left:
+            records = "; ".join(record_label(kept[i]) for i in left)
+            notes.append(
+                f"{len(left)} of {len(articles)} inputs are about other stories "
+                f"and were left out: {records}"
+            )
     picked = [kept[i] for i in chosen]
     analyses = list(analyze(picked))
     empty = [not an.sentences for an in analyses]

@@ -142,8 +142,8 @@ class TimelineEvent:
     text: str
     citations: list[Citation]
     background: bool = False
-    """True for events more than ``BACKGROUND_DAYS`` (7) before or after the story's dates
-    (``last spoke in July 2022``)."""
+    """True for past context: events ending more than ``BACKGROUND_DAYS`` (7) before the
+    story's dates (``last spoke in July 2022``); the story's coming events are not background."""
     granularity: str | None = None
 
 

@@ -1,5 +1,6 @@
 """The timeline: dated events from the facts, resolved against the article dates, background
-events ("last spoke in July 2022": more than a week from the story's date) included and marked.
+events ("last spoke in July 2022": more than a week before the story's date) included and marked;
+the story's own coming events ("cuts start on July 1") are not background.
 
 An event is a claim dated by a time expression of its own clause: one inside the claim and not
 inside a smaller claim nested in it ("killed when the ferry hit … on Monday": Monday dates the
@@ -61,7 +62,9 @@ class _Date:
 
 def calendar_value(t: TimeExpr) -> tuple[str, str] | None:
     """The calendar value and granularity of a time expression, or None: dates at their
-    granularity; a time of day gives its day (``2025-03-10T07:00`` → ``2025-03-10``)."""
+    granularity; a time of day gives its day (``2025-03-10T07:00`` → ``2025-03-10``) when it
+    has one: a bare time ("shortly after 7 p.m.", ``XXXX-XX-XXT19:00``) dates nothing by
+    itself; the analysis gives it a day only from a date of its own sentence."""
     if not t.value:
         return None
     if t.kind == "date" and t.granularity in _CALENDAR and date_range(t.value):
@@ -72,10 +75,10 @@ def calendar_value(t: TimeExpr) -> tuple[str, str] | None:
 
 
 def is_background(r: DateRange, story: DateRange) -> bool:
-    """A date well before or after the story's: more than ``BACKGROUND_DAYS`` from its
-    range, the rule alignment uses (the election the day before a story is its news)."""
-    gap = dt.timedelta(days=BACKGROUND_DAYS)
-    return r.end < story.start - gap or r.start > story.end + gap
+    """Past context: a date ending more than ``BACKGROUND_DAYS`` before the story's range (the
+    gap alignment uses: the election the day before a story is its news). A later date is the
+    story's own coming event ("cuts start on July 1"), never background."""
+    return r.end < story.start - dt.timedelta(days=BACKGROUND_DAYS)
 
 
 def _key(u: Unit, claim: Claim) -> ClaimKey:

@@ -168,8 +168,12 @@ async def compare_upload(
 
 
 async def read_documents(files: list[UploadFile], texts: list[str]) -> list[tuple[str, bytes]]:
-    documents = [(f.filename or "upload.txt", await f.read()) for f in files]
-    documents = [(name, data) for name, data in documents if data.strip()]
+    """The uploaded files and the pasted texts. Every named upload is kept, empty or not, so that
+    the comparison reports each unusable one as ``newsprism compare`` does ("name: empty
+    file"); only a file field left unchosen (no name, no content) and blank text boxes are not
+    inputs."""
+    documents = [(f.filename or "", await f.read()) for f in files]
+    documents = [(name or "upload.txt", data) for name, data in documents if name or data]
     documents += [(f"pasted-{n}.txt", t.encode()) for n, t in enumerate(texts, 1) if t.strip()]
     if not documents:
         raise HTTPException(400, "Nothing to compare: upload files or paste text.")

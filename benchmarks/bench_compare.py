@@ -5,7 +5,8 @@ Usage: ``python benchmarks/bench_compare.py [--limit N] [--skip-neus] [--skip-sp
 
 Speed (each source tree in its own child processes, rounds alternating the trees)
   * cold: ``newsprism compare`` on the two seed articles in a fresh interpreter (imports, spaCy
-    and MiniLM loading included), wall time of the child process;
+    and MiniLM loading included), wall time of the child process; its CPU time includes the
+    encoder's helper process (the command forks one and waits for it at exit);
   * warm: in one child after a warm-up run: ``compare_files`` (read, clean, analyze, compare)
     and ``compare_articles`` with the analyses given (compare alone), medians of 5, with the
     in-process vector cache cleared (first comparison of the story) and kept (same story again);
@@ -178,6 +179,7 @@ def bench_speed(baseline: Path | None, rounds: int) -> list[str]:
     child each), so both see the same machine load."""
     import tempfile
 
+    load_at_start = os.getloadavg()[0]
     trees = {"current": str(ROOT / "src")}
     if baseline is not None:
         trees = {"baseline": str(baseline), **trees}
@@ -200,8 +202,8 @@ def bench_speed(baseline: Path | None, rounds: int) -> list[str]:
         "one child process for the warm numbers (medians of 5 inside it unless noted). Cells: "
         "wall seconds, median over the rounds (min–max). CPU = user + system time of all "
         "threads (onnxruntime's included), which the other jobs on this shared machine disturb "
-        f"far less than wall time (load average {os.getloadavg()[0]:.1f} at the end): compare "
-        "trees within this table only.",
+        f"far less than wall time (load average {load_at_start:.1f} at the start, "
+        f"{os.getloadavg()[0]:.1f} at the end): compare trees within this table only.",
         "",
     ]
     names = list(trees)

@@ -20,6 +20,10 @@ def test_fast_ruler_matches_the_model() -> None:
     assert compile_ruler(reference.get_pipe("attribute_ruler")) is not None
     ours = get_nlp()
     assert "attribute_ruler" not in ours.pipe_names
+    # the tokenizer is built empty, then loaded from the model: the same one comes out
+    assert ours.tokenizer.to_bytes(exclude=["vocab"]) == reference.tokenizer.to_bytes(
+        exclude=["vocab"]
+    )
     texts = [
         *SEED_A.read_text(encoding="utf-8").split("\n"),
         *SEED_B.read_text(encoding="utf-8").split("\n\n"),

@@ -3,13 +3,25 @@
 spaCy is imported only here and only when a text is first parsed, so importing newsprism (and
 ``newsprism --help``) stays instant. Worker processes of a runner each load their own copy on
 first use; forked workers inherit one loaded before the fork.
+
+Loading costs ~1 s of a one-shot ``newsprism compare``; three steps of it are skipped here, none
+of which changes the pipeline that comes out (see :func:`_import_spacy`, :func:`_index_entry_points`
+and :data:`_BLANK_TOKENIZER`):
+
+* ``import spacy`` imports its command-line package (``spacy.cli``: typer, weasel, requests,
+  httpx, jinja2; ~0.15 s) for one re-exported function; it is imported on first call instead;
+* spaCy's registries look up the installed packages' entry points by scanning every entry point
+  of the environment, once per lookup; they are grouped once instead;
+* ``spacy.load`` builds the default English tokenizer (its ~2,700 special cases and its prefix,
+  suffix and infix patterns), then replaces all of it by the model's saved tokenizer; the first
+  one is built empty instead.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from newsprism.errors import AnalyzeError
@@ -42,11 +54,16 @@ def get_nlp() -> Any:
     with _lock:
         if _nlp is None:
             try:
-                import spacy
+                spacy = _import_spacy()
             except ImportError as exc:  # pragma: no cover - spaCy is a hard dependency
                 raise AnalyzeError(f"spaCy is not installed ({exc})") from exc
+            _index_entry_points()
             try:
-                nlp = spacy.load(MODEL_NAME, exclude=[n for n in NOT_LOADED if n not in NEEDED])
+                nlp = spacy.load(
+                    MODEL_NAME,
+                    exclude=[n for n in NOT_LOADED if n not in NEEDED],
+                    config=_blank_tokenizer_config(spacy),
+                )
             except OSError as exc:
                 raise AnalyzeError(
                     f"spaCy model {MODEL_NAME!r} is not installed: "
@@ -61,6 +78,74 @@ def get_nlp() -> Any:
             log.debug("loaded spaCy model %s (%s)", MODEL_NAME, ", ".join(nlp.pipe_names))
             _nlp = nlp
     return _nlp
+
+
+def _import_spacy() -> Any:
+    """``import spacy`` without its command-line package (see :mod:`newsprism.importing`):
+    ``spacy/__init__.py`` imports ``spacy.cli.info`` only to re-export ``info``."""
+    from newsprism.importing import import_with_placeholders
+
+    return import_with_placeholders("spacy", {"spacy.cli": (), "spacy.cli.info": ("info",)})
+
+
+class _EntryPointGroups:
+    """The environment's entry points, each group selected once, for ``catalogue``: its
+    registries call ``select(group=...)`` on every lookup, which scans every entry point of the
+    environment each time."""
+
+    def __init__(self, entry_points: Any) -> None:
+        self._all = entry_points
+        self._groups: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    def select(self, **params: Any) -> Any:
+        if set(params) != {"group"}:
+            return self._all.select(**params)
+        group = params["group"]
+        with self._lock:
+            if group not in self._groups:
+                self._groups[group] = self._all.select(group=group)
+            return self._groups[group]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._all, name)
+
+
+def _index_entry_points() -> None:
+    """Group catalogue's entry points once (see :class:`_EntryPointGroups`); the same entry
+    points come out of every lookup, only faster."""
+    try:
+        import catalogue  # type: ignore[import-untyped]
+    except ImportError:  # pragma: no cover - a spaCy dependency
+        return
+    available = getattr(catalogue, "AVAILABLE_ENTRY_POINTS", None)
+    if available is None or isinstance(available, _EntryPointGroups):
+        return
+    if hasattr(available, "select"):
+        catalogue.AVAILABLE_ENTRY_POINTS = _EntryPointGroups(available)
+
+
+#: Registry name of the tokenizer factory that builds an empty tokenizer (see the module docs):
+#: ``spacy.load`` then loads the model's saved one into it, every setting included. The loaded
+#: pipeline's config names it, so a copy saved with ``to_disk`` loads where it is registered.
+_BLANK_TOKENIZER = "newsprism.blank_tokenizer.v1"
+
+
+def _blank_tokenizer_config(spacy: Any) -> dict[str, Any]:
+    """The ``spacy.load`` config override that builds the initial tokenizer empty."""
+    registry = spacy.util.registry.tokenizers
+    if _BLANK_TOKENIZER not in registry:
+        registry.register(_BLANK_TOKENIZER, func=_blank_tokenizer_factory)
+    return {"nlp": {"tokenizer": {"@tokenizers": _BLANK_TOKENIZER}}}
+
+
+def _blank_tokenizer_factory() -> Callable[[Any], Any]:
+    def make(nlp: Any) -> Any:
+        from spacy.tokenizer import Tokenizer
+
+        return Tokenizer(nlp.vocab)
+
+    return make
 
 
 def parse(texts: Iterable[str]) -> Iterator[Any]:

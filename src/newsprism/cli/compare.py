@@ -36,13 +36,17 @@ def compare_command(
 ) -> None:
     """Compare FILES (articles about one story): shared and single-source facts, differences,
     framing, a cited brief and a timeline."""
-    from newsprism.compare import CompareError, compare_files, render
     from newsprism.errors import NewsprismError
+    from newsprism.features.embed import get_encoder
 
     for out in outputs:
         problem = output_problem(out, explicit_format=fmt is not None)
         if problem:
             fail(problem)
+    # the sentence encoder loads in a helper process while this one imports, reads and parses
+    get_encoder().preload(helper_process=True)
+    from newsprism.compare import CompareError, compare_files, render
+
     try:
         settings = obj.settings()
         comparison, failures = compare_files(list(files), settings)

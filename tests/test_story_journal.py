@@ -8,7 +8,9 @@ events differ). The journal lets the next writer replay the batches since the la
 
 from __future__ import annotations
 
+import fcntl
 import logging
+import os
 import random
 import sys
 from collections.abc import Callable, Iterator
@@ -19,7 +21,7 @@ import pytest
 from newsprism.config import Settings
 from newsprism.models import Article
 from newsprism.pipeline import ingest_articles
-from newsprism.store import Store, StoredItem, open_store
+from newsprism.store import Store, StoredItem, StoryUpdate, open_store
 from newsprism.stories import StoryService, rebuild_stories
 from tests.conftest import EXAMPLES, ROOT, make_article, require_data
 
@@ -299,3 +301,97 @@ def test_merged_copies_keep_their_origin_and_the_journal_replays(tmp_path: Path)
     assert replayed == 5
     assert first + rest == expected
     assert _stored(target) == _stored(reference)
+
+
+# ------------------------------------------------------------------ found by a code review
+
+
+@pytest.mark.data
+def test_a_killed_ingest_after_a_rebuild_still_replays(tmp_path: Path) -> None:
+    """A batch re-clustering picks copies' origins in its own order, which installing does
+    not reproduce: the replay check looks only at what the journal touched."""
+    articles = _synthetic(120)
+    batches = [articles[i : i + 10] for i in range(0, len(articles), 10)]
+    target = str(tmp_path / "r.db")
+    _run(target, batches[:6], finish=True)
+    with open_store(target) as store:
+        rebuild_stories(store, Settings())
+    _run(target, batches[6:9], finish=False)
+    replayed, _ = _run(target, batches[9:10], finish=False)
+    assert replayed == 3
+
+
+def test_a_run_beside_a_live_writer_leaves_its_journal(new_target: Callable[[], str]) -> None:
+    """A second ingest while a writer is live (a web upload, say): one that stores nothing
+    makes no story service at all, and one that stores a batch does not clear the journal
+    when it finishes, so the live writer catches up instead of reloading and ends as one
+    writer storing the same batches in the same order would."""
+    batches = _batches()
+    reference = new_target()
+    extra = make_article(
+        "A storm flooded the river port of Kellhaven on Sunday night. Report 99 of the day. "
+        "About 40 boats broke loose and three warehouses were flooded.",
+        published="2024-03-10",
+        outlet="latecomer",
+    )
+    stop = 4
+    _run(reference, [*batches[:stop], [extra], *batches[stop:]], finish=True)
+    target = new_target()
+    events: list[Event] = []
+    with open_store(target) as one:
+        live = StoryService(one, Settings())
+        for batch in batches[:stop]:
+            events.extend(_write(one, live, batch))
+        with open_store(target) as other:
+            nothing = ingest_articles([batches[0][0]], other, Settings(), analyze=False)
+            assert (nothing.new, nothing.duplicate) == (0, 1)
+            assert len(other.story_journal()) == stop
+            ingest_articles([extra], other, Settings(), analyze=False)
+            assert len(other.story_journal()) == stop + 1  # kept: a writer is live
+        for batch in batches[stop:]:
+            events.extend(_write(one, live, batch))
+        assert live.replayed == 0  # caught up, never reloaded
+        live.finish()
+        assert one.story_journal() == []  # the last writer clears it
+        live.close()
+    assert _stored(target) == _stored(reference)
+
+
+def test_restoring_an_article_keeps_its_clustering_order(tmp_path: Path) -> None:
+    """A batch that carries an already stored article (two writers read it as new) rewrites
+    its features in place: the order the clusterer installs articles in stays the same."""
+    batches = _batches()
+    target = str(tmp_path / "o.db")
+    _run(target, batches[:4], finish=True)
+    with open_store(target) as store:
+        before = [row[0] for row in store.iter_features()]
+        again = [StoredItem(a) for a in batches[0]]
+        store.write_batch(again, StoryUpdate())
+        for item in again:  # the same bytes a racing writer would store
+            item.features = store.features_of([item.article.id])[item.article.id][1]
+            item.features_version = "docvec.v1"
+        store.write_batch(again, StoryUpdate())
+        assert [row[0] for row in store.iter_features()] == before
+
+
+def test_an_unexpected_error_releases_the_story_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch that fails with something other than a store error ends the ingest, and the
+    store's story lock is free again (a server process would otherwise block every later
+    ingest into the store)."""
+    target = tmp_path / "l.db"
+    with open_store(target) as store:
+
+        def broken(*args: object, **kwargs: object) -> object:
+            raise RuntimeError("a bug in a store")
+
+        monkeypatch.setattr(store, "write_batch", broken)
+        with pytest.raises(RuntimeError):
+            ingest_articles(_batches()[0], store, Settings(), analyze=False)
+    for name in (".stories-lock", ".stories-writers"):
+        fd = os.open(f"{target}{name}", os.O_RDWR)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # raises when still held
+        finally:
+            os.close(fd)

@@ -168,12 +168,38 @@ def ingest_articles(
 ) -> IngestReport:
     """Analyze and store articles that are already read and cleaned (failures are reported as
     they come); the rest of :func:`ingest`."""
-    from newsprism.store import StoredItem
-
     settings = settings or Settings()
     report = IngestReport()
-    stories = _story_service(store, settings) if cluster else None
+    # the story service is made at the first batch with a new article (a run that stores
+    # nothing neither loads the stories nor touches the story journal), finished when every
+    # batch went through, and closed (its story lock released) however the run ends
+    services: list[StoryService] = []
+    try:
+        _ingest_batches(items, store, settings, report, analyze, cluster, progress, services)
+        for service in services:
+            service.finish()
+    finally:
+        for service in services:
+            service.close()
+    return report
+
+
+def _ingest_batches(
+    items: Iterable[Article | Failure],
+    store: Store,
+    settings: Settings,
+    report: IngestReport,
+    analyze: bool,
+    cluster: bool,
+    progress: ProgressCallback | None,
+    services: list[StoryService],
+) -> None:
+    """The batch loop of :func:`ingest_articles`; the story service it makes is appended to
+    ``services``."""
+    from newsprism.store import StoredItem
+
     seen_in_run: set[str] = set()
+    stories: StoryService | None = None
     with Analyzer(settings.workers) if analyze else nullcontext() as analyzer:
         for batch in _batches(items, settings.batch_size):
             fresh: list[Article] = []
@@ -198,6 +224,9 @@ def ingest_articles(
             if analyzer is not None:
                 analyses = list(analyzer.run(fresh))
             to_store = [StoredItem(a, an) for a, an in zip(fresh, analyses, strict=True)]
+            if cluster and stories is None:
+                stories = _story_service(store, settings)
+                services.append(stories)
             update = stories.add(to_store) if stories else None
             try:
                 result = store.write_batch(to_store, update)
@@ -222,9 +251,6 @@ def ingest_articles(
                 report.stories_touched.update(update.assignments.values())
             if progress:
                 progress("stored", len(result.new))
-    if stories:
-        stories.finish()
-    return report
 
 
 def where_of_article(article: Article) -> str:

@@ -20,7 +20,12 @@ store rebuilds exactly that state:
 
 So an ingest killed at any point and run again goes on exactly where it stopped: the same
 events, the same stories. The normal end of an ingest clears the journal (the next writer
-installs); a batch re-clustering or the Spark runner clears it with their own writes.
+installs) unless another story writer is live (each holds a shared lock on
+``<db>.stories-writers``, or a shared advisory lock on PostgreSQL, for its lifetime); a batch
+re-clustering or the Spark runner clears it with their own writes. The replay check looks at
+the articles the journal clustered or moved: installed articles take their stories from the
+store, and their origins may legitimately differ (a batch re-clustering orders copies its own
+way).
 
 Several writers at once (two ingests into one store): each batch takes the store's *story
 lock* before it assigns stories and keeps it until the batch is stored (``commit``) or
@@ -66,10 +71,14 @@ class StoryLock:
         self.store = store
         self._held = 0
         self._fd: int | None = None
+        self._writers_fd: int | None = None
+        self._joined = False
         path = getattr(store, "path", None)
         self._file: Path | None = None
+        self._writers_file: Path | None = None
         if store.engine == "sqlite" and isinstance(path, Path) and str(path) != ":memory:":
             self._file = path.with_name(path.name + ".stories-lock")
+            self._writers_file = path.with_name(path.name + ".stories-writers")
 
     @property
     def held(self) -> bool:
@@ -105,6 +114,49 @@ class StoryLock:
             os.close(fd)
         elif callable(unlock := getattr(self.store, "unlock_stories", None)):
             unlock()
+
+    # Live writers: each story service holds a shared lock for its lifetime, so that the one
+    # that finishes can tell whether another is still running (and then leaves the journal).
+
+    def join_writers(self) -> None:
+        """Count this service among the store's live story writers."""
+        if self.store.read_only or self._writers_fd is not None or self._joined:
+            return
+        if self._writers_file is not None:
+            fd = os.open(self._writers_file, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_SH)
+            except BaseException:
+                os.close(fd)
+                raise
+            self._writers_fd = fd
+        elif callable(join := getattr(self.store, "join_story_writers", None)):
+            join()
+            self._joined = True
+
+    def leave_writers(self) -> None:
+        if self._writers_fd is not None:
+            fd, self._writers_fd = self._writers_fd, None
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+        elif self._joined:
+            self._joined = False
+            leave = getattr(self.store, "leave_story_writers", None)
+            if callable(leave):
+                leave()
+
+    def alone(self) -> bool:
+        """Whether no other story writer is live (this one may be)."""
+        if self._writers_fd is not None:
+            try:
+                fcntl.flock(self._writers_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return False
+            finally:  # back to shared (a failed conversion may have dropped the lock)
+                fcntl.flock(self._writers_fd, fcntl.LOCK_SH)
+            return True
+        only = getattr(self.store, "only_story_writer", None)
+        return bool(only()) if callable(only) else True
 
     def _generation(self) -> int:
         if self._fd is None:
@@ -158,10 +210,14 @@ class StoryService:
         self.replayed = 0
         """Journal batches replayed at the last load (0: the stored memberships installed)."""
         self._lock = StoryLock(store)
+        self._lock.join_writers()
         self._lock.acquire()
         try:
             self._load()
             self._seen = self._lock.state()
+        except BaseException:
+            self._lock.leave_writers()
+            raise
         finally:
             self._lock.release()
 
@@ -225,7 +281,7 @@ class StoryService:
             clusterer.load(installed)
         for record in journal:
             clusterer.add([by_id[a] for a in record.articles])
-        if not self._matches_store(clusterer):
+        if not self._matches_store(clusterer, journal):
             log.warning(
                 "story journal replay does not give the stored stories (written by another "
                 "version or with other settings?): stored memberships installed instead"
@@ -233,23 +289,29 @@ class StoryService:
             return None
         return clusterer
 
-    def _matches_store(self, clusterer: StoryClusterer) -> bool:
+    def _matches_store(self, clusterer: StoryClusterer, records: list[JournalRecord]) -> bool:
+        """Whether replaying ``records`` gave what they stored: the story and origin of every
+        article they clustered or moved. (The installed articles' stories come from the store;
+        their origins may not, as a batch re-clustering picks copies' origins in its own
+        order, and the journal's writer worked with the same installed ones.)"""
+        touched = {a for r in records for a in (*r.articles, *r.before)}
         stored = self.store.story_assignments()
         origins = clusterer.origins()
         assigned = clusterer.assignments()
-        return all(stored.get(a) == (s, origins[a]) for a, s in assigned.items())
+        return all(
+            stored.get(a) == ((assigned[a], origins[a]) if a in assigned else None) for a in touched
+        )
 
     def _catch_up(self) -> None:
         """Another writer stored stories since we last looked (we hold the lock): replay its
         journal batches on our state, or reload when that is not possible."""
-        journal = self.store.story_journal() if self._epoch is not None else []
-        known = {r.batch for r in journal}
-        newer = [r for r in journal if r.batch > self._last_batch]
+        journal = self.store.story_journal(self._last_batch) if self._epoch is not None else []
+        newer = journal[1:]
         if (
             self._stale
             or not journal
-            or journal[0].epoch != self._epoch
-            or self._last_batch not in known
+            or journal[0].batch != self._last_batch
+            or any(r.epoch != self._epoch for r in journal)
         ):
             log.info("stories changed by another writer: reloading")
             self._load()
@@ -264,7 +326,7 @@ class StoryService:
             self.clusterer.add([features[a] for a in record.articles])
         if newer:
             self._last_batch = newer[-1].batch
-        if not self._matches_store(self.clusterer):
+        if not self._matches_store(self.clusterer, newer):
             log.info("stories changed by another writer: reloading")
             self._load()
             return
@@ -296,7 +358,11 @@ class StoryService:
         for f in features:
             if not self.clusterer.knows(f.article_id) and f.article_id not in fresh:
                 fresh.append(f.article_id)
-        events = self.clusterer.add(features)
+        try:
+            events = self.clusterer.add(features)
+        except BaseException:  # the clusterer may be half-changed: start again from the store
+            self.rollback()
+            raise
         assigned = self.clusterer.assignments()
         origins = self.clusterer.origins()
         self._pending = (assigned, origins)
@@ -336,14 +402,18 @@ class StoryService:
 
     def finish(self) -> None:
         """The ingest ended normally: clear the journal, so that the next writer installs the
-        stored memberships instead of replaying (nothing to do when this writer added no
-        batch and replayed none)."""
+        stored memberships instead of replaying. Nothing to do when this writer added no
+        batch and replayed none, or while another writer is live (its journal stays: it would
+        otherwise have to reload)."""
         if self._epoch is None and not self._reset_journal:
             return
         if self.store.read_only:
             return
         self._lock.acquire()
         try:
+            if not self._lock.alone():
+                log.info("another story writer is live: the story journal is kept")
+                return
             self.store.clear_story_journal()
             self._lock.bump()
             self._seen = self._lock.state()
@@ -362,9 +432,13 @@ class StoryService:
             self._lock.release()
 
     def close(self) -> None:
-        """Release the story lock if an ``add`` was neither committed nor rolled back."""
+        """Release the story lock if an ``add`` was neither committed nor rolled back, and
+        leave the live writers."""
         self._pending = None
-        self._lock.release()
+        try:
+            self._lock.release()
+        finally:
+            self._lock.leave_writers()
 
 
 @dataclass(slots=True, frozen=True)

@@ -104,8 +104,9 @@ class Store(Protocol):
 
     def story_events(self, story_id: str | None = None) -> list[StoryEvent]: ...
 
-    def story_journal(self) -> list[JournalRecord]:
-        """The online clusterer's journal: its batches since the last clear, in order."""
+    def story_journal(self, since: int = 0) -> list[JournalRecord]:
+        """The online clusterer's journal: its batches since the last clear numbered ``since``
+        or later, in order."""
         ...
 
     def search(self, query: str, *, limit: int = 20) -> list[SearchHit]:

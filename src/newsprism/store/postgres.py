@@ -49,6 +49,7 @@ _ARTICLE_LOCK_SPACE = 0x4E51  # ... and of the per-article locks (key: a 32-bit 
 _MIGRATION_LOCK = 1
 _STORY_LOCK = 2
 _STORY_SESSION_LOCK = 3  # held by a story writer from reading the stories to storing its batch
+_STORY_WRITERS = 4  # held shared by every live story writer (see ``join_story_writers``)
 _PAGE = 500
 _HEADLINE = "StartSel=[, StopSel=], MaxWords=12, MinWords=6, MaxFragments=1"
 
@@ -215,7 +216,7 @@ class PostgresStore:
                     cur.executemany(
                         "INSERT INTO article_features (article_id, version, data) "
                         "VALUES (%s, %s, %s) ON CONFLICT (article_id) DO UPDATE SET "
-                        "version = excluded.version, data = excluded.data, seq = excluded.seq",
+                        "version = excluded.version, data = excluded.data",
                         features,
                     )
                 if stories is not None:
@@ -224,11 +225,14 @@ class PostgresStore:
                     result.journal = _journal(cur, stories.journal)
         return result
 
-    def story_journal(self) -> list[JournalRecord]:
-        """The story journal's batches, in order (see :class:`JournalBatch`)."""
+    def story_journal(self, since: int = 0) -> list[JournalRecord]:
+        """The story journal's batches numbered ``since`` or later, in order (see
+        :class:`JournalBatch`)."""
         with self._guard("cannot read"):
             rows = self.conn.execute(
-                "SELECT batch, epoch, articles, before FROM story_journal ORDER BY batch"
+                "SELECT batch, epoch, articles, before FROM story_journal WHERE batch >= %s "
+                "ORDER BY batch",
+                (since,),
             ).fetchall()
         return [JournalRecord(int(r[0]), int(r[1]), list(r[2]), dict(r[3])) for r in rows]
 
@@ -305,6 +309,35 @@ class PostgresStore:
         writers never assign stories from the same stale state."""
         with self._guard("cannot lock stories"):
             self.conn.execute("SELECT pg_advisory_lock(%s, %s)", (_LOCK_SPACE, _STORY_SESSION_LOCK))
+
+    def join_story_writers(self) -> None:
+        """Count this connection among the live story writers (a shared session advisory lock,
+        until :meth:`leave_story_writers` or the connection ends)."""
+        with self._guard("cannot register a story writer"):
+            self.conn.execute(
+                "SELECT pg_advisory_lock_shared(%s, %s)", (_LOCK_SPACE, _STORY_WRITERS)
+            )
+
+    def leave_story_writers(self) -> None:
+        if self._conn is None or self._conn.closed:
+            return
+        with self._guard("cannot unregister a story writer"):
+            self.conn.execute(
+                "SELECT pg_advisory_unlock_shared(%s, %s)", (_LOCK_SPACE, _STORY_WRITERS)
+            )
+
+    def only_story_writer(self) -> bool:
+        """Whether no other connection is a live story writer (this one may be)."""
+        with self._guard("cannot read the story writers"):
+            row = self.conn.execute(
+                "SELECT pg_try_advisory_lock(%s, %s)", (_LOCK_SPACE, _STORY_WRITERS)
+            ).fetchone()
+            alone = bool(row and row[0])
+            if alone:
+                self.conn.execute(
+                    "SELECT pg_advisory_unlock(%s, %s)", (_LOCK_SPACE, _STORY_WRITERS)
+                )
+        return alone
 
     def unlock_stories(self) -> None:
         if self._conn is None or self._conn.closed:

@@ -225,9 +225,10 @@ class SQLiteStore:
                 if item.analysis is not None:
                     self._put_analysis(item.analysis)
                 if item.features is not None:
-                    self.conn.execute(
-                        "INSERT OR REPLACE INTO article_features (article_id, version, data) "
-                        "VALUES (?, ?, ?)",
+                    self.conn.execute(  # an upsert keeps the row's place (clustering order)
+                        "INSERT INTO article_features (article_id, version, data) "
+                        "VALUES (?, ?, ?) ON CONFLICT (article_id) DO UPDATE SET "
+                        "version = excluded.version, data = excluded.data",
                         (item.article.id, item.features_version or "", item.features),
                     )
             if stories is not None:
@@ -336,10 +337,13 @@ class SQLiteStore:
             self.conn.execute("UPDATE story_journal SET epoch = batch WHERE batch = ?", (number,))
         return number, int(first[0]) if first else number
 
-    def story_journal(self) -> list[JournalRecord]:
-        """The story journal's batches, in order (see :class:`JournalBatch`)."""
+    def story_journal(self, since: int = 0) -> list[JournalRecord]:
+        """The story journal's batches numbered ``since`` or later, in order (see
+        :class:`JournalBatch`)."""
         rows = self.conn.execute(
-            "SELECT batch, epoch, articles, before FROM story_journal ORDER BY batch"
+            "SELECT batch, epoch, articles, before FROM story_journal WHERE batch >= ? "
+            "ORDER BY batch",
+            (since,),
         )
         return [JournalRecord(r[0], r[1], json.loads(r[2]), json.loads(r[3])) for r in rows]
 

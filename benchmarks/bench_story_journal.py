@@ -63,12 +63,15 @@ def main() -> None:
         with open_store(Path(tmp) / "plain.db") as store:
             service = StoryService(store, settings)
             plain = _store_batches(store, service, batches, journal=False)
+            service.close()
         with open_store(Path(tmp) / "journal.db") as store:
             service = StoryService(store, settings)
             start = time.perf_counter()
             journaled = _store_batches(store, service, batches)
             ingest_wall = time.perf_counter() - start
-            # the run "dies" here: no finish, the journal holds every batch
+            # the run "dies" here: no finish, the journal holds every batch (its locks go
+            # with the process)
+            service.close()
         write_ratio = statistics.median(journaled) / statistics.median(plain)
         rows.append(
             (
@@ -85,10 +88,12 @@ def main() -> None:
             replay_s = time.perf_counter() - start
             assert replaying.replayed == len(batches)
             replaying.finish()  # clears the journal: the next open installs
+            replaying.close()
             start = time.perf_counter()
             installing = StoryService(store, settings)
             install_s = time.perf_counter() - start
             assert installing.replayed == 0
+            installing.close()
         rows.append(
             (
                 f"open after a kill, {len(articles)} articles all in the journal: replay / install",
@@ -103,6 +108,7 @@ def main() -> None:
             service = StoryService(one, settings)
             _store_batches(one, service, batches[:half])
             service.finish()
+            service.close()
         catch_up: list[float] = []
         reload: list[float] = []
         with open_store(target) as one, open_store(target) as two:

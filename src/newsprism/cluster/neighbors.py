@@ -13,12 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-from scipy import sparse
 
 from newsprism.cluster.space import F32, I32, Weighted, combine
+
+if TYPE_CHECKING:  # imported where used: a one-shot compare of two files needs no scipy
+    from scipy import sparse
 
 UNDATED = -1
 _NO_BUCKET = -(1 << 62)
@@ -29,6 +32,8 @@ def _bucket(day: int, width: int) -> int:
 
 
 def _csr(rows: Sequence[tuple[I32, F32]], ncols: int) -> sparse.csr_matrix:
+    from scipy import sparse
+
     lens = np.fromiter((len(c) for c, _ in rows), dtype=np.int64, count=len(rows))
     indptr = np.concatenate([[0], np.cumsum(lens)])
     cols = np.concatenate([c for c, _ in rows]) if rows else np.zeros(0, np.int32)
@@ -258,6 +263,8 @@ def knn_edges(
     ne = max((int(v.ecols.max()) + 1 for v in vecs if len(v.ecols)), default=0)
     wrows = [(v.wcols, v.wvals) for v in vecs]
     erows = [(v.ecols, v.evals) for v in vecs]
+    from scipy import sparse
+
     W, E = _csr(wrows, nw), _csr(erows, ne)
     # candidates: one product over words and entities side by side (cosine sum, an upper
     # bound of twice the geometric mean), with the queries cut to their top features

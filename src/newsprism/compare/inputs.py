@@ -97,6 +97,10 @@ def story_groups(
     ids = [a.id for a in articles]
     if len(articles) < 2:
         return [list(range(len(articles)))], {a: a for a in ids}
+    if len(articles) == 2:
+        # one story or two, the two are compared (two stories: "the articles do not share an
+        # event"), so only the origins are needed, not the clustering
+        return [[0, 1]], near_duplicate_origins(articles, settings)
     result = cluster_batch(compute_features(articles), settings=settings)
     groups: dict[str, list[int]] = {}
     for i, a in enumerate(ids):

@@ -456,3 +456,22 @@ def test_every_unusable_upload_is_reported_like_the_cli(client: TestClient, tmp_
     only_empty = client.post("/compare", files=[("files", ("blank.txt", b""))])
     assert only_empty.status_code == 400
     assert "blank.txt: empty file" in only_empty.text
+
+
+def test_date_filters_refuse_impossible_days(client: TestClient) -> None:
+    """Impossible days are refused everywhere (they used to pass the API's pattern and filter
+    nothing, or everything); the pages' ``since`` takes a month or a year, as ``--since``
+    does."""
+    for query in ("since=2025-02-30", "until=2025-13-01", "since=2025-99-99", "until=2024-04"):
+        response = client.get(f"/api/stories?{query}")
+        assert response.status_code == 422, query
+        assert "Traceback" not in response.text
+        page = client.get(f"/?{query}")
+        assert page.status_code == 400 and "not a date" in page.text, query
+    day = client.get("/api/stories?since=2024-04-01").json()
+    assert day
+    assert client.get("/api/stories?since=2025-01-01").json() == []
+    for since in ("2024", "2024-04"):  # a month or a year stands for its first day
+        page = client.get(f"/?since={since}")
+        assert page.status_code == 200
+        assert all(story["id"] in page.text for story in day)

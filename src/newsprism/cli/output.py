@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 
 import click
@@ -48,32 +46,21 @@ def shorten(text: str | None, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-_DAY = re.compile(r"(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?")
-
-
 class DayPrefix(click.ParamType):  # type: ignore[type-arg]
-    """A ``--since`` value: a day ``YYYY-MM-DD``, a month ``YYYY-MM`` or a year ``YYYY``.
-
-    Stored dates are ``YYYY-MM-DD`` strings compared as text, so a month or a year works as
-    its first day (``2024-04`` keeps ``2024-04-01`` and later)."""
+    """A ``--since`` value: a day ``YYYY-MM-DD``, a month ``YYYY-MM`` or a year ``YYYY``
+    (see :mod:`newsprism.days`)."""
 
     name = "date"
 
     def convert(
         self, value: object, param: click.Parameter | None, ctx: click.Context | None
     ) -> str:
-        text = str(value).strip()
-        m = _DAY.fullmatch(text)
-        if m is not None:
-            try:
-                date(int(m["year"]), int(m["month"] or 1), int(m["day"] or 1))
-            except ValueError:
-                m = None
-        if m is None:
-            self.fail(
-                f"{shorten(text, 40)!r} is not a date (YYYY-MM-DD, YYYY-MM or YYYY)", param, ctx
-            )
-        return text
+        from newsprism.days import day_prefix
+
+        try:
+            return day_prefix(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
 
 
 FORMAT_BY_SUFFIX = {".html": "html", ".htm": "html", ".md": "md", ".json": "json", ".txt": "text"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
@@ -23,13 +24,21 @@ from newsprism.web.service import Ambiguous, NotFound, StoreService, UploadResul
 
 router = APIRouter(prefix="/api", tags=["api"])
 
-DATE = r"^\d{4}-\d{2}-\d{2}$"
+
+# Real days only (the schema says ``format: date``, and ``2025-02-30`` is a 422); the HTML
+# pages and the CLI's ``--since`` also take a month or a year.
 Since = Annotated[
-    str | None, Query(pattern=DATE, description="Only items on or after this day (YYYY-MM-DD).")
+    dt.date | None, Query(description="Only items on or after this day (YYYY-MM-DD).")
 ]
 Until = Annotated[
-    str | None, Query(pattern=DATE, description="Only stories that began on or before this day.")
+    dt.date | None, Query(description="Only stories that began on or before this day (YYYY-MM-DD).")
 ]
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorOut, "description": "No such id (or id prefix)."},
     409: {"model": ErrorOut, "description": "Several items start with this id prefix."},
@@ -79,7 +88,8 @@ def list_stories(
     """Stories, the most recently active first (``newsprism stories --format json``)."""
     service = context(request).service
     return [
-        story_to_dict(s, service) for s in service.stories(since=since, until=until, entity=entity)
+        story_to_dict(s, service)
+        for s in service.stories(since=_iso(since), until=_iso(until), entity=entity)
     ]
 
 
@@ -107,7 +117,7 @@ def list_articles(
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> list[dict[str, Any]]:
     """Stored articles by date (``newsprism articles --format json``), a page at a time."""
-    articles = context(request).service.articles(since=since, limit=limit, offset=offset)
+    articles = context(request).service.articles(since=_iso(since), limit=limit, offset=offset)
     return [article_to_dict(a) for a in articles]
 
 

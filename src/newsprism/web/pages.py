@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
+from newsprism.days import DAY_FORMS, day_prefix
 from newsprism.web.api import lookup_error, read_documents, run_compare
 from newsprism.web.app import context
 from newsprism.web.service import Ambiguous, ComparedStory, NotFound
@@ -19,13 +20,17 @@ router = APIRouter(include_in_schema=False)
 
 
 def _day(name: str, value: str | None) -> str | None:
-    """A form's date field: blank is none; anything else must be a day."""
+    """A form's date field: blank is none; ``since`` takes a day, month or year (as the CLI's
+    ``--since`` does), ``until`` a day."""
     if value is None or not value.strip():
         return None
     try:
+        if name == "since":
+            return day_prefix(value)
         return dt.date.fromisoformat(value.strip()).isoformat()
     except ValueError:
-        raise HTTPException(400, f"{name}: not a date (YYYY-MM-DD): {value[:40]!r}") from None
+        forms = DAY_FORMS if name == "since" else "YYYY-MM-DD"
+        raise HTTPException(400, f"{name}: not a date ({forms}): {value[:40]!r}") from None
 
 
 @router.get("/", response_class=HTMLResponse)

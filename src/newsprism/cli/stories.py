@@ -95,7 +95,13 @@ def show_command(
 
 @click.command("cluster")
 @db_option
-@click.option("--rebuild", is_flag=True, required=True, help="Re-cluster every stored article.")
+@click.option(
+    "--rebuild",
+    is_flag=True,
+    required=True,
+    help="Re-cluster every stored article (the only mode; asked for so that it is never run "
+    "by accident).",
+)
 @click.option(
     "--runner",
     type=click.Choice(["local", "spark"]),

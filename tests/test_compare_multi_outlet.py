@@ -110,3 +110,16 @@ def test_a_single_fragment_does_not_pass_off_its_shared_sentence(comparison: Com
     assert single, [f.text for f in comparison.facts]
     for s in comparison.brief.sentences:
         assert not (s.text.startswith("Only ") and "46 passengers" in s.text), s.text
+
+
+def test_one_statement_credited_two_ways_is_one_difference() -> None:
+    """Three outlets, two of which credit the words to one person and one to another: one
+    difference saying who credits whom, not one per pair of outlets."""
+    from newsprism.compare import compare_files
+
+    names = ("quote_vell.txt", "quote_orr.txt", "quote_vell_again.txt")
+    result, _ = compare_files([str(FIXTURES / name) for name in names])
+    credited = [d for d in result.differences if d.kind == "attribution"]
+    assert len(credited) == 1
+    assert len(credited[0].sides) == 3
+    assert 'to "Ada Vell" in 2 reports and to "Tom Orr" in 1 report' in credited[0].explanation

@@ -610,9 +610,10 @@ def merge_pairwise(
         if order is not None:
             sides.sort(key=lambda s: order.get(s.article, len(order)))
         values = "; ".join(f'"{s.text}"' for s in sides)
-        verdict = (
-            "they cannot all be true" if group[0].grade == "conflict" else "they can all be true"
-        )
+        verdict = {
+            "conflict": "they cannot all be true",
+            "compatible": "they can all be true",
+        }.get(group[0].grade, "whether they say the same is unclear")
         out.append(
             Difference(
                 kind=group[0].kind,
@@ -758,7 +759,62 @@ def consolidate_values(
             ):
                 continue
         kept.append(d)
-    return _merge_quotes(kept, order)
+    return _merge_credits(_merge_quotes(kept, order), order)
+
+
+_CREDITED = re.compile(
+    r'^(?P<what>.*?) (?:is|are) attributed to "?(?P<a>[^"]+?)"? in one article and to '
+    r'"?(?P<b>[^"]+?)"? in the other'
+)
+
+
+def _merge_credits(
+    differences: Sequence[Difference], order: Mapping[str, int] | None
+) -> list[Difference]:
+    """The pairwise "same statement credited to different sources" differences of one fact
+    become one, saying which source each outlet names ("A and C credit X; B and D credit Y"),
+    instead of one entry per pair of outlets."""
+    groups: dict[tuple[str, str], list[int]] = {}
+    for n, d in enumerate(differences):
+        m = _CREDITED.match(d.explanation) if d.kind == "attribution" and d.fact else None
+        if m is not None and d.fact is not None:
+            groups.setdefault((d.fact, m["what"]), []).append(n)
+    merged: dict[int, Difference] = {}
+    dropped: set[int] = set()
+    for (_, what), members in groups.items():
+        if len(members) < 2:
+            continue
+        credit: dict[str, str] = {}  # article → the source it names
+        sides: list[Citation] = []
+        for n in members:
+            d = differences[n]
+            m = _CREDITED.match(d.explanation)
+            if m is None or len(d.sides) != 2:
+                break
+            for side, source in zip(d.sides, (m["a"], m["b"]), strict=True):
+                if side.article not in credit:
+                    credit[side.article] = source
+                    sides.append(side)
+        else:
+            if order is not None:
+                sides.sort(key=lambda c: order.get(c.article, len(order)))
+            sources = list(dict.fromkeys(credit[c.article] for c in sides))
+            counts = [sum(1 for c in sides if credit[c.article] == src) for src in sources]
+            plural = what.endswith("words")
+            verb, pronoun = ("are", "them") if plural else ("is", "it")
+            named = " and ".join(
+                f'to "{src}" in {count} report{"s" if count > 1 else ""}'
+                for src, count in zip(sources, counts, strict=True)
+            )
+            merged[members[0]] = Difference(
+                kind="attribution",
+                grade=differences[members[0]].grade,
+                fact=differences[members[0]].fact,
+                sides=sides,
+                explanation=f"{what} {verb} attributed {named}; each may have said {pronoun}.",
+            )
+            dropped.update(members[1:])
+    return [merged.get(n, d) for n, d in enumerate(differences) if n not in dropped]
 
 
 def _merge_quotes(

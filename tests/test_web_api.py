@@ -475,3 +475,19 @@ def test_date_filters_refuse_impossible_days(client: TestClient) -> None:
         page = client.get(f"/?since={since}")
         assert page.status_code == 200
         assert all(story["id"] in page.text for story in day)
+
+
+def test_head_is_answered_like_get_without_a_body(client: TestClient) -> None:
+    for path in ("/", "/api/stories", "/static/style.css"):
+        got, head = client.get(path), client.head(path)
+        assert head.status_code == got.status_code == 200, path
+        assert head.content == b""
+        assert head.headers["content-type"] == got.headers["content-type"]
+        assert "content-security-policy" in head.headers
+    assert client.head("/no/such/page").status_code == 404
+
+
+def test_an_overlong_value_is_not_echoed_back(client: TestClient) -> None:
+    response = client.get("/api/search", params={"q": "x" * 30_000})
+    assert response.status_code == 422
+    assert len(response.content) < 2_000

@@ -26,7 +26,7 @@ from newsprism import __version__
 from newsprism.config import Settings
 from newsprism.errors import ConfigError, NewsprismError
 from newsprism.store import open_store
-from newsprism.web.security import RequestGuard, SecurityHeaders, wants_json
+from newsprism.web.security import HeadAsGet, RequestGuard, SecurityHeaders, wants_json
 from newsprism.web.service import StoreService
 
 log = logging.getLogger(__name__)
@@ -93,6 +93,19 @@ def static_files() -> dict[str, tuple[bytes, str]]:
     return out
 
 
+#: How much of a rejected value an error answer repeats.
+_ECHO_CHARS = 200
+
+
+def _clip_input(error: Any) -> Any:
+    if not isinstance(error, dict):
+        return error
+    value = error.get("input")
+    if isinstance(value, str) and len(value) > _ECHO_CHARS:
+        return {**error, "input": value[:_ECHO_CHARS] + "…"}
+    return error
+
+
 def create_app(
     db: str | Path,
     token: str | None = None,
@@ -147,6 +160,7 @@ def create_app(
         error_page=error_page,
     )
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(HeadAsGet)
     if precompute:
         threading.Thread(target=ctx.service.warm, name="newsprism-warm", daemon=True).start()
     return app
@@ -171,7 +185,10 @@ def _add_error_handlers(app: FastAPI, ctx: WebContext) -> None:
     async def invalid(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
         if wants_json(request.scope):
-            return await request_validation_exception_handler(request, exc)
+            # FastAPI's own answer, with each rejected value cut short (it echoes the input:
+            # a 100 KB query would come back as a 100 KB error)
+            clipped = RequestValidationError([_clip_input(e) for e in exc.errors()])
+            return await request_validation_exception_handler(request, clipped)
         problems = "; ".join(
             f"{'.'.join(str(p) for p in e.get('loc', ())[1:]) or 'input'}: {e.get('msg', '')}"
             for e in exc.errors()

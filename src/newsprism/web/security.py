@@ -224,3 +224,25 @@ def _hostname(host: str) -> str:
     if host.startswith("["):
         return host.split("]", 1)[0] + "]"
     return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+class HeadAsGet:
+    """Answers ``HEAD`` as ``GET`` without the body (``curl -I``, link checkers, uptime
+    monitors): the routes are declared for GET only."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope.get("type") != "http" or scope.get("method") != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message.get("type") == "http.response.body":
+                if message.get("more_body"):
+                    return  # the rest of a streamed body: not sent
+                message = {"type": "http.response.body", "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)

@@ -25,7 +25,7 @@ from newsprism.compare import compare_files, comparison_to_dict
 from newsprism.errors import ConfigError, StoreError
 from newsprism.web import create_app
 from tests import test_web_fixtures as fx
-from tests.conftest import ROOT, SEED_A, SEED_B
+from tests.conftest import ROOT, SEED_A, SEED_B, make_article
 from tests.test_web_fixtures import LiveServer
 
 # shared fixtures (built once per session)
@@ -491,3 +491,19 @@ def test_an_overlong_value_is_not_echoed_back(client: TestClient) -> None:
     response = client.get("/api/search", params={"q": "x" * 30_000})
     assert response.status_code == 422
     assert len(response.content) < 2_000
+
+
+def test_column_labels_are_the_clis() -> None:
+    """Repeated outlets are numbered as the CLI numbers them ("X (2)", "X (3)"), whatever
+    their columns."""
+    from newsprism.compare.model import ArticleInfo
+    from newsprism.compare.story import article_labels
+    from newsprism.web.views import labels
+
+    outlets = ["Gazette", "Courier", "Gazette", None, "Gazette"]
+    articles = [
+        make_article(f"Report {n}.", outlet=outlet) for n, outlet in enumerate(outlets, start=1)
+    ]
+    infos = [ArticleInfo(a.id, a.outlet, None, None, None, None, a.id, "x.txt") for a in articles]
+    assert labels(infos) == list(article_labels(articles).values())
+    assert labels(infos) == ["Gazette", "Courier", "Gazette (2)", "Article 4", "Gazette (3)"]

@@ -118,15 +118,16 @@ def safe_url(url: str | None) -> str | None:
 
 
 def labels(infos: Sequence[ArticleInfo]) -> list[str]:
-    """Column labels: the outlet, else the URL's host, else "Article n" (repeats numbered)."""
+    """Column labels as the CLI's (``compare.story.article_labels``): the outlet, else the
+    URL's host, else "Article n"; a repeated label is numbered by its occurrence ("X (2)")."""
     out: list[str] = []
+    seen: dict[str, int] = {}
     for n, a in enumerate(infos, start=1):
         url = safe_url(a.url)
         host = urlparse(url).hostname if url else None
         label: str = a.outlet or host or f"Article {n}"
-        if label in out:
-            label = f"{label} ({n})"
-        out.append(label)
+        seen[label] = seen.get(label, 0) + 1
+        out.append(f"{label} ({seen[label]})" if seen[label] > 1 else label)
     return out
 
 

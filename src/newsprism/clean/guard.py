@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import re
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -62,29 +63,48 @@ def _alarm_free() -> bool:
 class _Alarm:
     """``SIGALRM`` every ``_RETRY`` seconds after the first ``seconds``, until stopped: an
     exception raised where Python ignores it (a garbage-collector callback, ``__del__``) is
-    simply raised again at the next tick."""
+    simply raised again at the next tick. Python hands such an ignored exception to
+    ``sys.unraisablehook``, which would print it; while armed, the alarm's own are dropped
+    there silently, and no tick interrupts the hook of someone else's."""
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         self.armed = False
+        self.in_hook = False
         self.previous: Any = signal.SIG_DFL
+        self.previous_hook: Any = sys.unraisablehook
 
     def start(self) -> None:
         previous = signal.signal(signal.SIGALRM, self._fire)
         self.previous = signal.SIG_DFL if previous is None else previous
+        self.previous_hook = sys.unraisablehook
+        sys.unraisablehook = self._unraisable
         self.armed = True
         signal.setitimer(signal.ITIMER_REAL, self.seconds, _RETRY)
 
     def _fire(self, signum: int, frame: FrameType | None) -> None:
         if self.armed:
+            if self.in_hook:
+                return  # the next tick raises it, out of the hook
             raise _Deadline
         if callable(self.previous):  # a tick after stop() began: not ours to handle
             self.previous(signum, frame)
+
+    def _unraisable(self, info: Any) -> None:
+        if isinstance(info.exc_value, _Deadline):
+            return  # ignored where it was raised; the next tick raises it again
+        self.in_hook = True
+        try:
+            self.previous_hook(info)
+        finally:
+            self.in_hook = False
 
     def stop(self) -> None:
         self.armed = False  # first: from here on a tick does nothing
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, self.previous)
+        if sys.unraisablehook == self._unraisable:
+            sys.unraisablehook = self.previous_hook
 
 
 @contextmanager

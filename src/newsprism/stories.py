@@ -64,6 +64,22 @@ log = logging.getLogger(__name__)
 FEATURES_VERSION = "docvec.v1"
 
 
+def _lock_file(path: Path, mode: int) -> int:
+    """Open (creating) ``path`` and wait for an ``flock`` of ``mode`` on it: the descriptor."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, mode)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _unlock_file(fd: int) -> None:
+    fcntl.flock(fd, fcntl.LOCK_UN)
+    os.close(fd)
+
+
 class StoryLock:
     """The store-wide lock of story writers, and a cheap token of the stored story state."""
 
@@ -91,13 +107,7 @@ class StoryLock:
         if self.store.read_only:
             pass
         elif self._file is not None:
-            fd = os.open(self._file, os.O_RDWR | os.O_CREAT, 0o644)
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX)
-            except BaseException:
-                os.close(fd)
-                raise
-            self._fd = fd
+            self._fd = _lock_file(self._file, fcntl.LOCK_EX)
         elif callable(lock := getattr(self.store, "lock_stories", None)):
             lock()
         self._held = 1
@@ -110,8 +120,7 @@ class StoryLock:
             return
         if self._fd is not None:
             fd, self._fd = self._fd, None
-            fcntl.flock(fd, fcntl.LOCK_UN)
-            os.close(fd)
+            _unlock_file(fd)
         elif callable(unlock := getattr(self.store, "unlock_stories", None)):
             unlock()
 
@@ -123,13 +132,7 @@ class StoryLock:
         if self.store.read_only or self._writers_fd is not None or self._joined:
             return
         if self._writers_file is not None:
-            fd = os.open(self._writers_file, os.O_RDWR | os.O_CREAT, 0o644)
-            try:
-                fcntl.flock(fd, fcntl.LOCK_SH)
-            except BaseException:
-                os.close(fd)
-                raise
-            self._writers_fd = fd
+            self._writers_fd = _lock_file(self._writers_file, fcntl.LOCK_SH)
         elif callable(join := getattr(self.store, "join_story_writers", None)):
             join()
             self._joined = True
@@ -137,8 +140,7 @@ class StoryLock:
     def leave_writers(self) -> None:
         if self._writers_fd is not None:
             fd, self._writers_fd = self._writers_fd, None
-            fcntl.flock(fd, fcntl.LOCK_UN)
-            os.close(fd)
+            _unlock_file(fd)
         elif self._joined:
             self._joined = False
             leave = getattr(self.store, "leave_story_writers", None)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -768,89 +768,105 @@ _CREDITED = re.compile(
 )
 
 
+def _merge_groups(
+    differences: Sequence[Difference],
+    key: Callable[[Difference], Hashable | None],
+    merge: Callable[[list[Difference]], Difference | None],
+) -> list[Difference]:
+    """Differences with the same ``key`` (None: left alone) replaced by ``merge`` of them, in
+    the place of the first; a group ``merge`` gives None for is kept as it was."""
+    groups: dict[Hashable, list[int]] = {}
+    for n, d in enumerate(differences):
+        k = key(d)
+        if k is not None:
+            groups.setdefault(k, []).append(n)
+    merged: dict[int, Difference] = {}
+    dropped: set[int] = set()
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        one = merge([differences[n] for n in members])
+        if one is not None:
+            merged[members[0]] = one
+            dropped.update(members[1:])
+    return [merged.get(n, d) for n, d in enumerate(differences) if n not in dropped]
+
+
+def _one_side_each(
+    differences: Sequence[Difference], order: Mapping[str, int] | None
+) -> list[Citation]:
+    """The first side of each article among ``differences``, in article order."""
+    sides: list[Citation] = []
+    for d in differences:
+        sides.extend(c for c in d.sides if all(c.article != t.article for t in sides))
+    if order is not None:
+        sides.sort(key=lambda c: order.get(c.article, len(order)))
+    return sides
+
+
 def _merge_credits(
     differences: Sequence[Difference], order: Mapping[str, int] | None
 ) -> list[Difference]:
     """The pairwise "same statement credited to different sources" differences of one fact
     become one, saying which source each outlet names ("A and C credit X; B and D credit Y"),
     instead of one entry per pair of outlets."""
-    groups: dict[tuple[str, str], list[int]] = {}
-    for n, d in enumerate(differences):
-        m = _CREDITED.match(d.explanation) if d.kind == "attribution" and d.fact else None
-        if m is not None and d.fact is not None:
-            groups.setdefault((d.fact, m["what"]), []).append(n)
-    merged: dict[int, Difference] = {}
-    dropped: set[int] = set()
-    for (_, what), members in groups.items():
-        if len(members) < 2:
-            continue
+
+    def key(d: Difference) -> Hashable | None:
+        m = _CREDITED.match(d.explanation) if d.kind == "attribution" else None
+        return (d.fact, m["what"]) if m is not None and d.fact and len(d.sides) == 2 else None
+
+    def merge(group: list[Difference]) -> Difference:
         credit: dict[str, str] = {}  # article → the source it names
-        sides: list[Citation] = []
-        for n in members:
-            d = differences[n]
+        what = ""
+        for d in group:
             m = _CREDITED.match(d.explanation)
-            if m is None or len(d.sides) != 2:
-                break
+            assert m is not None  # (the key says so)
+            what = m["what"]
             for side, source in zip(d.sides, (m["a"], m["b"]), strict=True):
-                if side.article not in credit:
-                    credit[side.article] = source
-                    sides.append(side)
-        else:
-            if order is not None:
-                sides.sort(key=lambda c: order.get(c.article, len(order)))
-            sources = list(dict.fromkeys(credit[c.article] for c in sides))
-            counts = [sum(1 for c in sides if credit[c.article] == src) for src in sources]
-            plural = what.endswith("words")
-            verb, pronoun = ("are", "them") if plural else ("is", "it")
-            named = " and ".join(
-                f'to "{src}" in {count} report{"s" if count > 1 else ""}'
-                for src, count in zip(sources, counts, strict=True)
-            )
-            merged[members[0]] = Difference(
-                kind="attribution",
-                grade=differences[members[0]].grade,
-                fact=differences[members[0]].fact,
-                sides=sides,
-                explanation=f"{what} {verb} attributed {named}; each may have said {pronoun}.",
-            )
-            dropped.update(members[1:])
-    return [merged.get(n, d) for n, d in enumerate(differences) if n not in dropped]
+                credit.setdefault(side.article, source)
+        sides = _one_side_each(group, order)
+        sources = list(dict.fromkeys(credit[c.article] for c in sides))
+        counts = [sum(1 for c in sides if credit[c.article] == src) for src in sources]
+        verb, pronoun = ("are", "them") if what.endswith("words") else ("is", "it")
+        named = " and ".join(
+            f'to "{src}" in {count} report{"s" if count > 1 else ""}'
+            for src, count in zip(sources, counts, strict=True)
+        )
+        return Difference(
+            kind="attribution",
+            grade=group[0].grade,
+            fact=group[0].fact,
+            sides=sides,
+            explanation=f"{what} {verb} attributed {named}; each may have said {pronoun}.",
+        )
+
+    return _merge_groups(differences, key, merge)
 
 
 def _merge_quotes(
     differences: Sequence[Difference], order: Mapping[str, int] | None
 ) -> list[Difference]:
-    groups: dict[tuple[str | None, str], list[int]] = {}
-    for n, d in enumerate(differences):
-        if d.kind == "quote_wording" and d.fact is not None:
-            groups.setdefault((d.fact, d.grade), []).append(n)
-    merged: dict[int, Difference] = {}
-    dropped: set[int] = set()
-    for members in groups.values():
-        if len(members) < 2:
-            continue
-        sides: list[Citation] = []
-        changes: list[str] = []
-        for n in members:
-            d = differences[n]
-            for c in d.sides:
-                if all(c.article != t.article for t in sides):
-                    sides.append(c)
-            part = d.explanation.removeprefix("Quoted words reproduced differently: ")
-            changes.append(part.split(";")[0])
-        if order is not None:
-            sides.sort(key=lambda c: order.get(c.article, len(order)))
-        first = differences[members[0]]
-        why = first.explanation.rsplit(";", 1)[-1].strip().rstrip(".")
-        merged[members[0]] = Difference(
+    """The pairwise quote-wording differences of one fact and grade become one."""
+
+    def key(d: Difference) -> Hashable | None:
+        return (d.fact, d.grade) if d.kind == "quote_wording" and d.fact is not None else None
+
+    def merge(group: list[Difference]) -> Difference:
+        sides = _one_side_each(group, order)
+        changes = [
+            d.explanation.removeprefix("Quoted words reproduced differently: ").split(";")[0]
+            for d in group
+        ]
+        why = group[0].explanation.rsplit(";", 1)[-1].strip().rstrip(".")
+        return Difference(
             kind="quote_wording",
-            grade=first.grade,
-            fact=first.fact,
+            grade=group[0].grade,
+            fact=group[0].fact,
             sides=sides,
             explanation=(
                 f"Quoted words reproduced differently in {len(sides)} reports: "
                 f"{'; '.join(changes)}; {why}."
             ),
         )
-        dropped.update(members[1:])
-    return [merged.get(n, d) for n, d in enumerate(differences) if n not in dropped]
+
+    return _merge_groups(differences, key, merge)

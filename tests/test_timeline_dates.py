@@ -119,3 +119,50 @@ def test_the_story_s_coming_events_are_not_background(story: Any) -> None:
     assert marks["2025-10-01"] is False, marks
     assert marks["1987"] is True, marks
     assert marks["2025-09-14"] is False, marks
+
+
+def test_dates_computed_ahead_are_used_for_the_same_units_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``compare_articles`` dates the claims while the encoder runs (one parse); the timeline
+    uses those dates only when they cover its own units, and otherwise dates them itself."""
+    import newsprism.compare.story as story_module
+    import newsprism.compare.timeline as timeline_module
+    from newsprism.compare import compare_files
+    from newsprism.compare.story import clear_caches
+    from newsprism.compare.timeline import ClaimDates, date_claims
+
+    for name, text in STORY.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    paths = [str(tmp_path / n) for n in STORY]
+
+    def timeline() -> list[tuple[str, str]]:
+        clear_caches()
+        comparison, _ = compare_files(paths)
+        return [(e.date, e.text) for e in comparison.timeline]
+
+    parses: list[int] = []
+    real_claim_dates = timeline_module.claim_dates
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        parses.append(1)
+        return real_claim_dates(*args, **kwargs)
+
+    monkeypatch.setattr(timeline_module, "claim_dates", counted)
+    expected = timeline()
+    assert "2025-10-01" in dict(expected)
+    assert len(parses) == 1  # dated once, ahead
+
+    def other_units(units: Any, **kwargs: Any) -> ClaimDates:
+        return ClaimDates(frozenset({-1}), {})
+
+    monkeypatch.setattr(story_module, "date_claims", other_units)
+    parses.clear()
+    assert timeline() == expected  # not the timeline's units: dated again
+    assert len(parses) == 1
+
+    def no_dates(units: Any, **kwargs: Any) -> ClaimDates:
+        return ClaimDates(date_claims(units, **kwargs).units, {})
+
+    monkeypatch.setattr(story_module, "date_claims", no_dates)
+    assert timeline() == []  # the same units: the dates given are used

@@ -6,6 +6,7 @@ Public entry points::
     analyze_article(article, *, reference_date=None) -> ArticleAnalysis
     analyze_articles(articles, *, batch_size=16) -> Iterator[ArticleAnalysis]   # nlp.pipe path
     reanchor(analysis, article, reference_date) -> ArticleAnalysis  # dates from the story
+    load_analyzer() -> None                          # load spaCy and the rules now
     entity_keys(analysis, labels=None) -> set[str]   # canonical keys, e.g. "person:jane roe"
     same_entity(key_a, key_b) -> bool                # "person:roe" ~ "person:jane roe"
 
@@ -22,6 +23,7 @@ from newsprism.analyze.pipeline import (
     AnalyzerSpec,
     analyze_article,
     analyze_articles,
+    load_analyzer,
     reanchor,
 )
 
@@ -32,6 +34,7 @@ __all__ = [
     "analyze_article",
     "analyze_articles",
     "entity_keys",
+    "load_analyzer",
     "reanchor",
     "same_entity",
 ]

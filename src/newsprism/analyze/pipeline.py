@@ -245,6 +245,19 @@ def _run(items: Sequence[tuple[Article, datetime.date | None]]) -> Iterator[Arti
             yield _failed(item.article, exc)
 
 
+def load_analyzer() -> None:
+    """Load now what the first analysis would load: spaCy and the time and quantity rules
+    (compiled on import). A one-shot command calls it before forking children that analyse
+    beside it, so that they share the loaded parser instead of each loading it.
+
+    Raises :class:`AnalyzeError` when spaCy or its model cannot be loaded."""
+    import newsprism.analyze.quantities
+    import newsprism.analyze.temporal  # noqa: F401
+    from newsprism.analyze.nlp import get_nlp
+
+    get_nlp()
+
+
 def analyze_article(
     article: Article, *, reference_date: datetime.date | None = None
 ) -> ArticleAnalysis:

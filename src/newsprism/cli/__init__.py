@@ -7,6 +7,7 @@ done (bad usage, unreadable store, bad config).
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 from collections.abc import Callable, Sequence
@@ -153,3 +154,17 @@ def _register_commands() -> None:
 
 
 _register_commands()
+
+
+def run() -> None:
+    """The ``newsprism`` console script: :func:`main`, then a quick exit.
+
+    Whatever is alive when the command ends (the parser, word lists, loaded models: hundreds of
+    MB of objects) is moved out of the cyclic collector's sight before the interpreter's last
+    collection, which would otherwise walk all of it for nothing (0.2 s of a 2 s ``compare``);
+    atexit handlers, flushing and closing run as usual. Only the console script does this:
+    :func:`main` itself may run inside a longer-lived process (tests, ``CliRunner``)."""
+    try:
+        main()
+    finally:
+        gc.freeze()

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from newsprism.cli import EXIT_ERROR, EXIT_OK, EXIT_PARTIAL, Context, fail
 from newsprism.cli.output import FORMAT_BY_SUFFIX, format_of, output_problem, write_output
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from newsprism.compare.story import FileInputs
+    from newsprism.config import Settings
+    from newsprism.models import Article, ArticleAnalysis
 
 _FORMATS = ("text", "md", "html", "json")
 
@@ -37,25 +46,34 @@ def compare_command(
     """Compare FILES (articles about one story): shared and single-source facts, differences,
     framing, a cited brief and a timeline."""
     from newsprism.errors import NewsprismError
-    from newsprism.features.embed import get_encoder
+    from newsprism.forked import ForkedCall
 
     for out in outputs:
         problem = output_problem(out, explicit_format=fmt is not None)
         if problem:
             fail(problem)
-    # the sentence encoder loads in a helper process while this one imports, reads and parses
-    get_encoder().preload(helper_process=True)
-    from newsprism.compare import CompareError, compare_files, render
-
     try:
         settings = obj.settings()
-        comparison, failures = compare_files(list(files), settings)
-    except CompareError as exc:
-        fail(str(exc))
-        raise  # unreachable: fail() exits
     except NewsprismError as exc:
         fail(str(exc))
-        raise
+        raise  # unreachable: fail() exits
+    # two helper processes share the other core while this one loads the parser: one reads
+    # and cleans the files, one loads the sentence encoder
+    with ForkedCall(_read_inputs, list(files), settings) as reading:
+        from newsprism.features.embed import get_encoder
+
+        get_encoder().preload(helper_process=True)
+        _preload_parser()
+        from newsprism.compare import render
+        from newsprism.compare.story import compare_inputs
+
+        try:
+            comparison, failures = compare_inputs(
+                reading.result(), settings, analyze=_analyze_beside
+            )
+        except NewsprismError as exc:
+            fail(str(exc))
+            raise
     for failure in failures:
         click.echo(f"failed: {failure}", err=True)
     if outputs:
@@ -69,6 +87,42 @@ def compare_command(
     else:
         click.echo(render(comparison, fmt or "text"), nl=False)  # type: ignore[arg-type]
     sys.exit(EXIT_PARTIAL if failures else EXIT_OK)
+
+
+def _read_inputs(paths: list[str], settings: Settings) -> FileInputs:
+    from newsprism.compare.story import read_inputs
+
+    return read_inputs(paths, settings)
+
+
+def _analyze_beside(articles: Sequence[Article]) -> list[ArticleAnalysis]:
+    """The articles' analyses, made in two processes at once: the articles are cut in two runs
+    of about equal text, and a forked child, which shares the loaded parser, analyses the
+    shorter run (spaCy uses one core)."""
+    from newsprism.compare.story import analyze_cached
+    from newsprism.forked import ForkedCall
+
+    sizes = [len(a.title or "") + len(a.body) for a in articles]
+    cut = min(range(1, len(articles)), key=lambda i: max(sum(sizes[:i]), sum(sizes[i:])), default=0)
+    if not cut:
+        return analyze_cached(articles)
+    first, later = articles[:cut], articles[cut:]
+    if sum(sizes[:cut]) < sum(sizes[cut:]):
+        with ForkedCall(analyze_cached, first) as other:
+            done = analyze_cached(later)
+            return other.result() + done
+    with ForkedCall(analyze_cached, later) as other:
+        done = analyze_cached(first)
+        return done + other.result()
+
+
+def _preload_parser() -> None:
+    """Load spaCy and the analysis rules now (an error is reported where they are used)."""
+    from newsprism.analyze import load_analyzer
+    from newsprism.errors import NewsprismError
+
+    with contextlib.suppress(NewsprismError):
+        load_analyzer()
 
 
 def _summary(comparison: object) -> str:

@@ -11,6 +11,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
@@ -30,7 +31,7 @@ from newsprism.compare.enumerations import claim_cut_cache
 from newsprism.compare.facts import build_facts, coverage
 from newsprism.compare.framing import act_differences, article_framing, tone_differences
 from newsprism.compare.model import ArticleInfo, Comparison, Difference
-from newsprism.compare.timeline import build_timeline
+from newsprism.compare.timeline import build_timeline, date_claims
 from newsprism.compare.units import Unit, build_units
 from newsprism.config import Settings
 from newsprism.errors import NewsprismError
@@ -338,8 +339,14 @@ def compare_articles(
     order = {a.id: i for i, a in enumerate(articles)}
     labels = article_labels(articles)
 
-    units = build_units(articles, analyses, _nlp() if articles else None)
-    vectors = _encode(units)
+    nlp = _nlp() if articles else None
+    units = build_units(articles, analyses, nlp)
+    # the encoder runs in another thread (or the helper process) while this one parses the
+    # claims for the timeline's dates
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="compare-encode") as pool:
+        encoding = pool.submit(_encode, units)
+        dates_ahead = date_claims(units, nlp=nlp)
+        vectors = encoding.result()
     scores = score_matrix(units, vectors, day)
     alignment = align(units, scores) if len(articles) > 1 else Alignment([], {}, [])
 
@@ -404,7 +411,7 @@ def compare_articles(
         differences.extend(act_differences(units, scores, texts, fact_of_unit, labels))
 
     brief = build_brief(facts, differences, labels, [a.id for a in articles])
-    timeline = build_timeline(facts, members_of, day)
+    timeline = build_timeline(facts, members_of, day, nlp=nlp, ahead=dates_ahead)
     return Comparison(
         articles=[_info(a, origin_of[a.id]) for a in articles],
         facts=facts,
@@ -423,6 +430,61 @@ def compare_articles(
 COMPARERS.register(COMPARE_NAME)(compare_articles)
 
 
+@dataclass(slots=True)
+class FileInputs:
+    """What :func:`read_inputs` read: the articles (each once, in input order), the files or
+    records that could not be read, and notes on repeated articles."""
+
+    given: int
+    """How many paths were given."""
+    articles: list[Article]
+    failures: list[Failure]
+    notes: list[str]
+
+
+def read_inputs(paths: Sequence[str], settings: Settings | None = None) -> FileInputs:
+    """Read and clean the files with the normal readers (the first half of
+    :func:`compare_files`)."""
+    from newsprism.pipeline import read_articles
+
+    inputs = FileInputs(given=len(paths), articles=[], failures=[], notes=[])
+    seen: set[str] = set()
+    for item in read_articles(list(paths), settings or Settings()):
+        if isinstance(item, Failure):
+            inputs.failures.append(item)
+            continue
+        if item.id in seen:
+            inputs.notes.append(
+                f"{item.provenance.path}: the same article as another input; compared once"
+            )
+            continue
+        seen.add(item.id)
+        inputs.articles.append(item)
+    return inputs
+
+
+def compare_inputs(
+    inputs: FileInputs,
+    settings: Settings | None = None,
+    *,
+    analyze: Callable[[Sequence[Article]], Sequence[ArticleAnalysis]] | None = None,
+) -> tuple[Comparison, list[Failure]]:
+    """Compare the articles of one story among those read (the second half of
+    :func:`compare_files`). ``analyze``: how the chosen articles are analysed (default:
+    :func:`analyze_cached`)."""
+    from newsprism.compare.inputs import select_story
+
+    if not inputs.articles:
+        failures = inputs.failures
+        detail = f": {failures[0]}" if failures else ""
+        raise CompareError(f"no readable article among {inputs.given} input(s){detail}")
+    chosen = select_story(inputs.articles, analyze or analyze_cached, settings or Settings())
+    comparison = compare_articles(chosen.articles, chosen.analyses, origins=chosen.origins)
+    comparison.failures = inputs.failures
+    comparison.notes = inputs.notes + chosen.notes + comparison.notes
+    return comparison, inputs.failures
+
+
 def compare_files(
     paths: Sequence[str], settings: Settings | None = None
 ) -> tuple[Comparison, list[Failure]]:
@@ -432,35 +494,9 @@ def compare_files(
     :class:`CompareError` when no article at all could be read. Articles whose text cannot be
     analysed (not English) and, when the inputs cover several stories, those of the smaller
     stories are left out with a note (see :mod:`newsprism.compare.inputs`)."""
-    from newsprism.compare.inputs import select_story
-    from newsprism.pipeline import read_articles
-
-    settings = settings or Settings()
     if paths:
         _preload_encoder()
-    articles: list[Article] = []
-    failures: list[Failure] = []
-    seen: set[str] = set()
-    notes: list[str] = []
-    for item in read_articles(list(paths), settings):
-        if isinstance(item, Failure):
-            failures.append(item)
-            continue
-        if item.id in seen:
-            notes.append(
-                f"{item.provenance.path}: the same article as another input; compared once"
-            )
-            continue
-        seen.add(item.id)
-        articles.append(item)
-    if not articles:
-        detail = f": {failures[0]}" if failures else ""
-        raise CompareError(f"no readable article among {len(paths)} input(s){detail}")
-    chosen = select_story(articles, analyze_cached, settings)
-    comparison = compare_articles(chosen.articles, chosen.analyses, origins=chosen.origins)
-    comparison.failures = failures
-    comparison.notes = notes + chosen.notes + comparison.notes
-    return comparison, failures
+    return compare_inputs(read_inputs(paths, settings), settings)
 
 
 # --------------------------------------------------------------------------- stored stories

@@ -225,6 +225,26 @@ def claim_dates(
     return out
 
 
+@dataclass(slots=True, frozen=True)
+class ClaimDates:
+    """:func:`claim_dates` of a set of units computed ahead of :func:`build_timeline` (while
+    the sentence encoder runs): used only when the timeline's units are the same set."""
+
+    units: frozenset[int]
+    """Indexes of the units that date claims (see :func:`_dating_units`)."""
+    dates: dict[ClaimKey, _Date]
+
+
+def _dating_units(units: Iterable[Unit]) -> frozenset[int]:
+    """The units :func:`claim_dates` reads (the others do not change its result)."""
+    return frozenset(u.index for u in units if u.claim is not None and not u.headline)
+
+
+def date_claims(units: Sequence[Unit], *, nlp: Any | None = None, parse: bool = True) -> ClaimDates:
+    """The dates of the units' claims, for :func:`build_timeline` (``ahead=``)."""
+    return ClaimDates(_dating_units(units), claim_dates(units, nlp=nlp, parse=parse))
+
+
 class _Groups:
     """Union-find over (claim, date) events."""
 
@@ -251,12 +271,18 @@ def build_timeline(
     *,
     nlp: Any | None = None,
     parse: bool = True,
+    ahead: ClaimDates | None = None,
 ) -> list[TimelineEvent]:
     """Dated events, oldest first. ``nlp``: the spaCy pipeline (loaded when not given);
-    ``parse=False`` dates a claim by any time expression of its own clause."""
+    ``parse=False`` dates a claim by any time expression of its own clause; ``ahead``: the
+    claims' dates computed ahead by :func:`date_claims` (with the same ``parse``), used when
+    they cover exactly the units of the facts."""
     story = date_range(story_date) if story_date else None
     units = [u for f in facts if not f.headline for u in members_of.get(f.id, ())]
-    dates = claim_dates(units, nlp=nlp, parse=parse)
+    if ahead is not None and ahead.units == _dating_units(units):
+        dates = ahead.dates
+    else:
+        dates = claim_dates(units, nlp=nlp, parse=parse)
     groups = _Groups()
     cite_of: dict[ClaimKey, Citation] = {}
     facts_of: dict[tuple[ClaimKey, str], set[str]] = {}

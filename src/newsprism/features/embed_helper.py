@@ -30,6 +30,8 @@ from typing import IO, Any
 
 import numpy as np
 
+from newsprism.forked import can_fork
+
 log = logging.getLogger(__name__)
 
 _HEADER = struct.Struct(">cI")
@@ -156,11 +158,6 @@ class EncoderHelper:
         if not done:
             _kill(pid)
             os.waitpid(pid, 0)
-
-
-def can_fork() -> bool:
-    """Whether this process may fork a helper: a POSIX system, and this thread the only one."""
-    return hasattr(os, "fork") and threading.active_count() == 1
 
 
 def _kill(pid: int) -> None:

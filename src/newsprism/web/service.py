@@ -248,22 +248,15 @@ class StoreService:
         Raises ``CompareError`` when no document is a readable article."""
         from newsprism.compare import CompareError
         from newsprism.compare.inputs import select_story
-        from newsprism.pipeline import ingest_articles, read_articles
+        from newsprism.compare.story import read_inputs
+        from newsprism.pipeline import ingest_articles
 
         with tempfile.TemporaryDirectory(prefix="newsprism-upload-") as tmp:
             paths = _write_documents(Path(tmp), documents)
-            articles: list[Article] = []
-            failures: list[Failure] = []
-            notes: list[str] = []
-            for item in read_articles([str(p) for p in paths], self.settings):
-                if isinstance(item, Failure):
-                    failures.append(_public_failure(item, tmp))
-                elif any(a.id == item.id for a in articles):
-                    notes.append(
-                        f"{item.provenance.path}: the same article as another input; compared once"
-                    )
-                else:
-                    articles.append(item)
+            inputs = read_inputs([str(p) for p in paths], self.settings)
+            articles = inputs.articles
+            failures = [_public_failure(f, tmp) for f in inputs.failures]
+            notes = inputs.notes
             if not articles:
                 detail = f": {failures[0]}" if failures else ""
                 raise CompareError(f"no readable article among {len(paths)} input(s){detail}")

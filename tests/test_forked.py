@@ -1,0 +1,211 @@
+"""A function run in a forked child (``newsprism.forked``), and the one-shot ``compare`` that
+reads, cleans and analyses in such children while it loads the parser.
+
+A child is forked only by a process running one thread, which a test session may not be
+(earlier tests leave threads behind): forking is tested in fresh interpreters; the fallback
+beside a running thread is tested here."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import threading
+from pathlib import Path
+
+import pytest
+
+from newsprism.forked import ForkedCall
+from tests.conftest import SEED_A, SEED_B
+
+
+def _run_fresh(code: str) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done
+
+
+def test_a_child_returns_its_value_and_raises_its_error() -> None:
+    done = _run_fresh(
+        """
+        import os, sys
+        from newsprism.forked import ForkedCall
+        from newsprism.errors import ConfigError, ReadError
+
+        parent = os.getpid()
+        def where(x):
+            return (os.getpid(), [x] * 3)
+        call = ForkedCall(where, "a")
+        assert call.forked
+        pid, value = call.result()
+        assert pid != parent and value == ["a", "a", "a"], (pid, value)
+
+        def bad_setting(name):
+            raise ConfigError(f"{name}: unknown setting")
+        try:
+            ForkedCall(bad_setting, "colour").result()
+        except ConfigError as exc:  # the child's error, the same type and message
+            assert str(exc) == "colour: unknown setting", exc
+        else:
+            raise AssertionError("no error")
+
+        # an error that pickles but cannot be rebuilt (its __init__ takes two arguments): the
+        # call runs here and raises it with its attributes
+        def unreadable(name):
+            raise ReadError(name, "not an article")
+        try:
+            ForkedCall(unreadable, "x.txt").result()
+        except ReadError as exc:
+            assert (str(exc), exc.where, exc.reason) == (
+                "x.txt: not an article", "x.txt", "not an article"
+            ), exc
+        else:
+            raise AssertionError("no error")
+
+        def chatty():
+            print("from the child")
+            return 1
+        assert ForkedCall(chatty).result() == 1
+        print("parent done")
+        """
+    )
+    assert done.stdout == "parent done\n"  # nothing the child printed reached standard output
+    assert "from the child" in done.stderr
+
+
+def test_a_child_that_dies_or_cannot_answer_is_replaced_by_a_local_call() -> None:
+    _run_fresh(
+        """
+        import os, signal, threading
+        from newsprism.forked import ForkedCall
+
+        parent = os.getpid()
+        def dies():
+            if os.getpid() != parent:
+                os.kill(os.getpid(), signal.SIGKILL)
+            return "here"
+        assert ForkedCall(dies).result() == "here"
+
+        def unpicklable():
+            return threading.Lock()  # a lock does not pickle: computed again here
+        lock = ForkedCall(unpicklable).result()
+        assert lock.acquire(blocking=False)
+        """
+    )
+
+
+def test_close_stops_a_running_child_and_leaves_no_process() -> None:
+    _run_fresh(
+        """
+        import os, time
+        from newsprism.forked import ForkedCall
+
+        call = ForkedCall(time.sleep, 60)
+        pid = call._pid
+        started = time.monotonic()
+        with call:
+            pass  # never asked for its result
+        assert time.monotonic() - started < 5
+        try:
+            os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            pass  # reaped
+        else:
+            raise AssertionError("the child was not reaped")
+        """
+    )
+
+
+def test_beside_a_running_thread_the_call_runs_in_this_process() -> None:
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        call = ForkedCall(os.getpid)
+        assert not call.forked  # forking beside another thread is not safe
+        assert call.result() == os.getpid()
+    finally:
+        release.set()
+        other.join()
+
+
+@pytest.mark.slow
+def test_analyses_made_beside_a_child_equal_those_made_in_one_process(tmp_path: Path) -> None:
+    """Three articles: the shorter run of them is analysed by a forked child, the rest here;
+    the analyses are those of one process, in order."""
+    third = tmp_path / "third.txt"
+    third.write_text(
+        "Harbour reopens\n\nThe harbour reopened on Monday after a storm closed it for three "
+        "days, the port authority said.\n",
+        encoding="utf-8",
+    )
+    _run_fresh(
+        f"""
+        from newsprism.analyze import load_analyzer
+        from newsprism.cli.compare import _analyze_beside
+        from newsprism.compare.story import analysis_cache, analyze_cached, read_inputs
+        from newsprism.compare.story import clear_caches
+
+        articles = read_inputs([{str(SEED_A)!r}, {str(SEED_B)!r}, {str(third)!r}]).articles
+        assert len(articles) == 3
+        load_analyzer()
+        beside = _analyze_beside(articles)
+        here_only = len(analysis_cache)
+        assert 0 < here_only < 3, here_only  # the child analysed the others
+        clear_caches()
+        assert beside == analyze_cached(articles)
+        """
+    )
+
+
+@pytest.mark.slow
+def test_compare_command_reads_in_a_child_and_equals_the_library(tmp_path: Path) -> None:
+    """``newsprism compare`` in a fresh interpreter: the files are read and cleaned in a
+    child (the cleaning modules are never imported in it), and its JSON is that of
+    ``compare_files``."""
+    out = tmp_path / "cli.json"
+    done = _run_fresh(
+        f"""
+        import atexit, sys
+        def check():
+            assert "newsprism.clean.pipeline" not in sys.modules
+            print("checked", file=sys.stderr)
+        sys.argv = ["newsprism", "compare", {str(SEED_A)!r}, {str(SEED_B)!r}, "-o", {str(out)!r}]
+        from newsprism.cli import run
+        atexit.register(check)
+        run()
+        """
+    )
+    assert "checked" in done.stderr
+    from newsprism.compare import compare_files, comparison_to_dict
+
+    comparison, _ = compare_files([str(SEED_A), str(SEED_B)])
+    assert json.loads(out.read_text(encoding="utf-8")) == json.loads(
+        json.dumps(comparison_to_dict(comparison))
+    )
+
+
+def test_the_console_script_hides_its_objects_from_the_last_collection() -> None:
+    done = _run_fresh(
+        """
+        import atexit, gc, sys
+        sys.argv = ["newsprism", "--version"]
+        atexit.register(lambda: print("frozen", gc.get_freeze_count() > 0, file=sys.stderr))
+        from newsprism.cli import run
+        try:
+            run()
+        except SystemExit as exc:
+            assert exc.code in (0, None), exc.code
+            raise
+        """
+    )
+    assert "frozen True" in done.stderr
+    assert "newsprism" in done.stdout

@@ -5,8 +5,9 @@ Usage: ``python benchmarks/bench_compare.py [--limit N] [--skip-neus] [--skip-sp
 
 Speed (each source tree in its own child processes, rounds alternating the trees)
   * cold: ``newsprism compare`` on the two seed articles in a fresh interpreter (imports, spaCy
-    and MiniLM loading included), wall time of the child process; its CPU time includes the
-    encoder's helper process (the command forks one and waits for it at exit);
+    and MiniLM loading included; the console script's entry point, ``run`` where the tree has
+    one), wall time of the child process; its CPU time includes the helper processes it forks
+    and waits for;
   * warm: in one child after a warm-up run: ``compare_files`` (read, clean, analyze, compare)
     and ``compare_articles`` with the analyses given (compare alone), medians of 5, with the
     in-process vector cache cleared (first comparison of the story) and kept (same story again);
@@ -131,7 +132,7 @@ print(json.dumps(r))
 
 _COLD_CHILD = (
     "import sys; sys.path.insert(0, {src!r}); sys.argv = ['newsprism', 'compare', *{seeds!r}]; "
-    "from newsprism.cli import main; main()"
+    "from newsprism import cli; getattr(cli, 'run', cli.main)()"
 )
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from newsprism.compare.model import Citation, Difference, DifferenceKind, Fact
@@ -471,6 +471,46 @@ def pair_differences(
     out.extend(negation_differences(a, b, score, fact))
     if not any(d.kind == "attribution" for d in out):
         out.extend(attribution_differences(a, b, fact))
+    return _at_different_times(out, a, b)
+
+
+def _dates_apart(a: Unit, b: Unit) -> tuple[TimeExpr, TimeExpr] | None:
+    """A date of each unit when both give calendar dates and no date of one overlaps a date
+    of the other."""
+    da, db = _calendar_dates(a), _calendar_dates(b)
+    if not da or not db:
+        return None
+    if any(compare_dates(x.value or "", y.value or "") != "conflict" for x in da for y in db):
+        return None
+    return da[0], db[0]
+
+
+def _at_different_times(differences: list[Difference], a: Unit, b: Unit) -> list[Difference]:
+    """Figures given for different dates ("27 ships waited on Tuesday" / "35 ships waited on
+    Wednesday") can both be true: the two may measure one thing at two moments. Such a pair's
+    figure conflicts, and its date conflict, are graded unclear."""
+    figures = [d for d in differences if d.kind in ("number", "duration") and d.grade == "conflict"]
+    apart = _dates_apart(a, b) if figures else None
+    if apart is None:
+        return differences
+    ta, tb = apart
+    out: list[Difference] = []
+    for d in differences:
+        if d.grade == "conflict" and d.kind in ("number", "duration"):
+            values = " vs ".join(f'"{c.text}"' for c in d.sides)
+            why = (
+                f'{values}: the figures are given for different dates ("{ta.text}" and '
+                f'"{tb.text}"); both can be true if they measure two moments.'
+            )
+        elif d.grade == "conflict" and d.kind == "date":
+            why = (
+                f'"{ta.text}" vs "{tb.text}": the claims give different figures on different '
+                "dates; they may report two moments rather than disagree on one."
+            )
+        else:
+            out.append(d)
+            continue
+        out.append(replace(d, grade="unclear", explanation=why))
     return out
 
 

@@ -6,6 +6,7 @@ one quote's wordings made three differences."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -123,3 +124,27 @@ def test_one_statement_credited_two_ways_is_one_difference() -> None:
     assert len(credited) == 1
     assert len(credited[0].sides) == 3
     assert 'to "Ada Vell" in 2 reports and to "Tom Orr" in 1 report' in credited[0].explanation
+
+
+def test_a_fact_names_the_outlets_whose_claim_gives_another_figure(
+    comparison: Comparison,
+) -> None:
+    """"Fourteen people were injured" is aligned with Valley Star's "9 people were hurt": the
+    fact carries both claims, and says that Valley Star's gives another figure."""
+    from newsprism.compare import render
+
+    fourteen = next(f for f in comparison.facts if f.text.startswith("Fourteen people"))
+    assert {_outlet(comparison, c.article) for c in fourteen.support} == {
+        "Upland Courier",
+        "Valley Star",
+    }
+    assert [_outlet(comparison, a) for a in fourteen.disputed_by] == ["Valley Star"]
+    # a fact whose words give no figure, or whose claims agree, is not disputed
+    disputed = {f.id for f in comparison.facts if f.disputed_by}
+    assert disputed == {fourteen.id}
+    text = render(comparison, "text")
+    line = next(x for x in text.splitlines() if x.strip().startswith(fourteen.id + " "))
+    assert "Upland Courier; another figure or date: [4] Valley Star]" in line
+    assert 'class="disputes"' in render(comparison, "html")
+    facts = {f["id"]: f for f in json.loads(render(comparison, "json"))["facts"]}
+    assert facts[fourteen.id]["disputed_by"] == fourteen.disputed_by

@@ -26,9 +26,7 @@ def _compare(*paths: Path) -> Comparison:
 
 
 def _values(comparison: Comparison, kind: str) -> list[tuple[str, list[str]]]:
-    return [
-        (d.grade, [s.text for s in d.sides]) for d in comparison.differences if d.kind == kind
-    ]
+    return [(d.grade, [s.text for s in d.sides]) for d in comparison.differences if d.kind == kind]
 
 
 def test_figures_on_different_dates_are_unclear_not_conflicting() -> None:

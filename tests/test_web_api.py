@@ -507,3 +507,21 @@ def test_column_labels_are_the_clis() -> None:
     infos = [ArticleInfo(a.id, a.outlet, None, None, None, None, a.id, "x.txt") for a in articles]
     assert labels(infos) == list(article_labels(articles).values())
     assert labels(infos) == ["Gazette", "Courier", "Gazette (2)", "Article 4", "Gazette (3)"]
+
+
+@pytest.mark.slow
+def test_the_matrix_marks_a_claim_that_gives_another_figure(client: TestClient) -> None:
+    """Four invented reports of a coach crash: Valley Star's "9 people were hurt" is aligned
+    with Upland Courier's "Fourteen people were injured"; the API names it in ``disputed_by``
+    and the page's matrix marks its cell, not the agreeing ones."""
+    folder = ROOT / "tests" / "fixtures" / "coach"
+    names = ["lakeside", "upland", "ridge", "valley"]
+    files = [("files", (f"{n}.txt", (folder / f"{n}.txt").read_bytes())) for n in names]
+    data = client.post("/api/compare", files=files).json()["comparison"]
+    fourteen = next(f for f in data["facts"] if f["text"].startswith("Fourteen people"))
+    outlet = {a["id"]: a["outlet"] for a in data["articles"]}
+    assert [outlet[a] for a in fourteen["disputed_by"]] == ["Valley Star"]
+    page = client.post("/compare", files=files)
+    assert page.status_code == 200
+    marks = re.findall(r'aria-label="carried with another figure or date"', page.text)
+    assert len(marks) == 1

@@ -724,6 +724,65 @@ def _quantities_by_span(units: Sequence[Unit]) -> dict[tuple[str, int, int], Qua
     return found
 
 
+def mark_disputed(
+    facts: Sequence[Fact],
+    differences: Sequence[Difference],
+    units: Sequence[Unit],
+    order: Mapping[str, int] | None = None,
+) -> None:
+    """Set each fact's ``disputed_by``: the articles whose claim in it gives a figure or date
+    that conflicts with one in the fact's own words (its representative claim), by the value
+    conflicts found (on this fact or another: a conflict is recorded once)."""
+    conflicts = [
+        d for d in differences if d.grade == "conflict" and d.kind in ("number", "duration", "date")
+    ]
+    if not conflicts:
+        return
+    by_span = _quantities_by_span(units)
+    times = {(u.article_id, t.start, t.end): t for u in units for t in u.times}
+    for fact in facts:
+        stated = fact.support[fact.representative]
+        for d in conflicts:
+            mine = next((s for s in d.sides if _within(s, stated)), None)
+            if mine is None:
+                continue  # the fact's own words do not give this value
+            for claim in fact.support:
+                if claim.article in (stated.article, *fact.disputed_by):
+                    continue
+                theirs = next((s for s in d.sides if _within(s, claim)), None)
+                if theirs is not None and (
+                    len(d.sides) == 2 or _conflicting(mine, theirs, by_span, times)
+                ):
+                    fact.disputed_by.append(claim.article)
+        if order is not None:
+            fact.disputed_by.sort(key=lambda a: order.get(a, len(order)))
+
+
+def _within(side: Citation, claim: Citation) -> bool:
+    return (
+        side.article == claim.article
+        and side.field == claim.field
+        and claim.start <= side.start < side.end <= claim.end
+    )
+
+
+def _conflicting(
+    a: Citation,
+    b: Citation,
+    by_span: Mapping[tuple[str, int, int], Quantity],
+    times: Mapping[tuple[str, int, int], TimeExpr],
+) -> bool:
+    """Whether two sides of a conflict give values that cannot both be true (sides of a
+    merged conflict may agree with each other)."""
+    qa, qb = by_span.get(_key(a)), by_span.get(_key(b))
+    if qa is not None and qb is not None:
+        return compare_quantities(qa, qb) == "conflict"
+    ta, tb = times.get(_key(a)), times.get(_key(b))
+    if ta is not None and tb is not None and ta.value and tb.value:
+        return compare_dates(ta.value, tb.value) == "conflict"
+    return False
+
+
 def _key(c: Citation) -> tuple[str, int, int]:
     return (c.article, c.start, c.end)
 

@@ -68,6 +68,9 @@ class Fact:
     """Index in ``support`` of the claim whose words ``text`` is."""
     sentence: Citation | None = None
     """The whole sentence of that claim (claims and list items are often parts of one)."""
+    disputed_by: list[str] = field(default_factory=list)
+    """Articles among ``support`` whose figure or date for it conflicts with the one ``text``
+    gives (see the fact's differences): they report the event, not that value."""
 
 
 @dataclass(slots=True)

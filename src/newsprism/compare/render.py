@@ -65,6 +65,7 @@ def comparison_to_dict(c: Comparison) -> dict[str, Any]:
                 "dates": list(f.dates),
                 "entities": list(f.entities),
                 "sentence": _cite(f.sentence) if f.sentence else None,
+                "disputed_by": list(f.disputed_by),
             }
             for f in c.facts
         ],
@@ -179,7 +180,13 @@ def _anchor(c: Citation, position: dict[str, int]) -> str:
 
 
 def _fact_sources(f: Fact, labels: dict[str, str]) -> str:
-    return ", ".join(labels.get(s.article, s.article) for s in f.support)
+    backing = ", ".join(
+        labels.get(s.article, s.article) for s in f.support if s.article not in f.disputed_by
+    )
+    if not f.disputed_by:
+        return backing
+    disputing = ", ".join(labels.get(a, a) for a in f.disputed_by)
+    return f"{backing}; another figure or date: {disputing}"
 
 
 def _diff_body(d: Difference, labels: dict[str, str]) -> str:
@@ -384,6 +391,12 @@ def render_html(c: Comparison) -> str:
         row = [f'<tr class="{f.status}"><td>{e(f.id)}</td><td>{f.origins}</td>']
         for a in c.articles:
             cite = by_article.get(a.id)
+            if cite is not None and a.id in f.disputed_by:
+                row.append(
+                    f'<td class="disputes" title="another figure or date (see the differences)">'
+                    f"{e(cite.text)} {link(cite, '↗')}</td>"
+                )
+                continue
             row.append(f"<td>{e(cite.text) + ' ' + link(cite, '↗') if cite else ''}</td>")
         row.append("</tr>")
         parts.append("".join(row))

@@ -23,6 +23,7 @@ from newsprism.compare.brief import build_brief
 from newsprism.compare.caches import LRUCache
 from newsprism.compare.differences import (
     consolidate_values,
+    mark_disputed,
     merge_pairwise,
     pair_differences,
     unaligned_contradictions,
@@ -410,6 +411,7 @@ def compare_articles(
         differences.extend(tone_differences(framings, labels, main_fact))
         differences.extend(act_differences(units, scores, texts, fact_of_unit, labels))
 
+    mark_disputed(facts, differences, units, order)
     brief = build_brief(facts, differences, labels, [a.id for a in articles])
     timeline = build_timeline(facts, members_of, day, nlp=nlp, ahead=dates_ahead)
     return Comparison(

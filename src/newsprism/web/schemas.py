@@ -97,6 +97,7 @@ class FactOut(_Out):
     dates: list[str]
     entities: list[str]
     sentence: CitationOut | None
+    disputed_by: list[str]
 
 
 class DifferenceOut(_Out):

@@ -67,6 +67,8 @@ class MatrixRow:
     cells: list[str | None]
     """Per column: the link to the fact in that article, or None when it does not carry it."""
     grades: list[str]
+    disputes: list[bool]
+    """Per column: whether that article gives another figure or date for it."""
 
 
 @dataclass(slots=True)
@@ -235,7 +237,8 @@ def story_view(
             anchor = f"a{n}-{fact.id}"
             cells[n - 1] = "#" + anchor
             add(c, Mark(c.start, c.end, fact.status, fact.id, anchor))
-        matrix.append(MatrixRow(fact, cells, sorted(set(grades.get(fact.id, [])))))
+        disputes = [info.id in fact.disputed_by for info in infos]
+        matrix.append(MatrixRow(fact, cells, sorted(set(grades.get(fact.id, []))), disputes))
 
     brief = [
         BriefItem(s.text, [link(c) for c in s.citations], s.verified)

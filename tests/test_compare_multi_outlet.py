@@ -129,7 +129,7 @@ def test_one_statement_credited_two_ways_is_one_difference() -> None:
 def test_a_fact_names_the_outlets_whose_claim_gives_another_figure(
     comparison: Comparison,
 ) -> None:
-    """"Fourteen people were injured" is aligned with Valley Star's "9 people were hurt": the
+    """ "Fourteen people were injured" is aligned with Valley Star's "9 people were hurt": the
     fact carries both claims, and says that Valley Star's gives another figure."""
     from newsprism.compare import render
 

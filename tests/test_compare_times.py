@@ -1,6 +1,8 @@
-"""Figures given for different dates are not a conflict (found by a new-user review: "27 ships
-waiting on Tuesday" against "35 ships waiting on Wednesday" was graded a conflict, and the brief
-set one outlet's count against the other's). Two invented reports in ``tests/fixtures/ships``."""
+"""Figures of a state given for different dates are not a conflict (found by a new-user review:
+"27 ships waiting on Tuesday" against "35 ships waiting on Wednesday" was graded a conflict, and
+the brief set one outlet's count against the other's); figures of one event still are (a code
+review: "sank on 3 March with 27 passengers" against "on 4 March with 35"). Invented reports in
+``tests/fixtures/ships`` and ``tests/fixtures/ferry``."""
 
 from __future__ import annotations
 
@@ -48,3 +50,10 @@ def test_the_same_figures_on_the_same_date_still_conflict(tmp_path: Path) -> Non
     comparison = _compare(DAILY, same_day)
     assert _values(comparison, "number") == [("conflict", ["27 ships", "35 ships"])]
     assert not _values(comparison, "date")
+
+
+def test_figures_of_one_event_on_different_dates_still_conflict() -> None:
+    ferry = ROOT / "tests" / "fixtures" / "ferry"
+    comparison = _compare(ferry / "brennick_daily.txt", ferry / "coastal_ledger.txt")
+    assert _values(comparison, "number") == [("conflict", ["27 passengers", "35 passengers"])]
+    assert _values(comparison, "date") == [("conflict", ["3 March", "4 March"])]

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -48,17 +49,31 @@ def test_a_child_returns_its_value_and_raises_its_error() -> None:
         pid, value = call.result()
         assert pid != parent and value == ["a", "a", "a"], (pid, value)
 
+        # an error in the child: the call runs here, where it raises as it would
+        calls = []
         def bad_setting(name):
+            calls.append(os.getpid())
             raise ConfigError(f"{name}: unknown setting")
         try:
             ForkedCall(bad_setting, "colour").result()
-        except ConfigError as exc:  # the child's error, the same type and message
+        except ConfigError as exc:
             assert str(exc) == "colour: unknown setting", exc
+            assert calls == [parent]  # (the child's own call is not seen here)
         else:
             raise AssertionError("no error")
 
-        # an error that pickles but cannot be rebuilt (its __init__ takes two arguments): the
-        # call runs here and raises it with its attributes
+        class TooLong(Exception):  # its message is built from its argument
+            def __init__(self, what):
+                super().__init__(f"too long: {what}")
+        def long_record(name):
+            raise TooLong(name)
+        try:
+            ForkedCall(long_record, "entry 3").result()
+        except TooLong as exc:
+            assert str(exc) == "too long: entry 3", exc
+        else:
+            raise AssertionError("no error")
+
         def unreadable(name):
             raise ReadError(name, "not an article")
         try:
@@ -98,6 +113,48 @@ def test_a_child_that_dies_or_cannot_answer_is_replaced_by_a_local_call() -> Non
             return threading.Lock()  # a lock does not pickle: computed again here
         lock = ForkedCall(unpicklable).result()
         assert lock.acquire(blocking=False)
+        """
+    )
+
+
+def test_a_child_ignores_ctrl_c_and_an_interrupted_wait_stops_it() -> None:
+    """SIGINT reaches the whole process group: the child goes on (its caller decides), and a
+    caller interrupted while it waits stops the child instead of leaving it running."""
+    _run_fresh(
+        """
+        import os, signal, time
+        from newsprism.forked import ForkedCall
+
+        parent = os.getpid()
+        def slow():
+            time.sleep(0.5)
+            return os.getpid()
+        call = ForkedCall(slow)
+        child = call._pid
+        time.sleep(0.1)
+        os.kill(child, signal.SIGINT)
+        assert call.result() == child  # the child's answer, not a call made here
+
+        class Stop(Exception):
+            pass
+        def stop(*_):
+            raise Stop
+        signal.signal(signal.SIGALRM, stop)
+        call = ForkedCall(time.sleep, 60)
+        child = call._pid
+        signal.setitimer(signal.ITIMER_REAL, 0.3)
+        try:
+            call.result()
+        except Stop:
+            pass
+        else:
+            raise AssertionError("not interrupted")
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            pass  # stopped and reaped
+        else:
+            raise AssertionError("the child still runs")
         """
     )
 
@@ -191,6 +248,55 @@ def test_compare_command_reads_in_a_child_and_equals_the_library(tmp_path: Path)
     assert json.loads(out.read_text(encoding="utf-8")) == json.loads(
         json.dumps(comparison_to_dict(comparison))
     )
+
+
+@pytest.mark.slow
+def test_compare_with_cleaning_workers_leaves_no_process_behind(tmp_path: Path) -> None:
+    """``workers = 2`` and enough records for the cleaning pool: the pool started in the
+    reading child is stopped with it (a forked child ends without Python's exit hooks)."""
+    records = tmp_path / "wire.jsonl"
+    with records.open("w", encoding="utf-8") as f:
+        for n in range(140):
+            text = (
+                f"Record {n} of the wire feed says the harbour reopened on Monday, officials said."
+            )
+            f.write(json.dumps({"title": f"Harbour item {n}", "text": text}) + "\n")
+    config = tmp_path / "workers.toml"
+    config.write_text("workers = 2\n", encoding="utf-8")
+    mark = f"newsprism-test-{os.getpid()}-{tmp_path.name}"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from newsprism.cli import run; run()",
+            "--config",
+            str(config),
+            "compare",
+            str(records),
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,  # (processes left behind keep its output open: a time-out)
+        env={**os.environ, "NP_FORK_TEST_MARK": mark},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    json.loads(done.stdout)
+    left: list[int] = []
+    for _ in range(30):  # a stopped pool's processes take a moment to exit
+        left = []
+        for proc in Path("/proc").iterdir():
+            try:
+                if proc.name.isdigit() and mark.encode() in (proc / "environ").read_bytes():
+                    left.append(int(proc.name))
+            except OSError:
+                continue
+        if not left:
+            break
+        time.sleep(0.2)
+    assert not left, f"processes left behind: {left}"
 
 
 def test_the_console_script_hides_its_objects_from_the_last_collection() -> None:

@@ -6,12 +6,14 @@ process loads the parser, and the sentence encoder loads in another child
 (:mod:`newsprism.features.embed_helper`).
 
 The child is a fork, so it starts at once with everything this process has imported, and it
-needs nothing from it but the function and its arguments. Only the return value (or the
-exception) comes back: pickled over a pipe by a child running this same code, so no bytes from
-elsewhere are unpickled. Where this process cannot fork (not POSIX, or several threads running),
-or the child ends without an answer (killed, out of memory, an unpicklable result), the function
-runs in this process when its result is asked for: the same result, or the same error with its
-usual message.
+needs nothing from it but the function and its arguments. Only the return value comes back:
+pickled over a pipe by a child running this same code, so no bytes from elsewhere are
+unpickled. The child ignores Ctrl-C (SIGINT reaches the whole process group): this process
+stops it. Where this process cannot fork (not POSIX, or several threads running), the function
+runs in this process when its result is asked for. So it does when the child raises, ends
+without an answer (killed, out of memory) or returns something that does not pickle: the same
+result, or the error raised here with its own type, message and traceback. The function must
+therefore be safe to run twice (reading, parsing: no side effects).
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ class ForkedCall(Generic[T]):
         if pid == 0:  # the child: never returns into the caller's code
             status = 1
             try:
+                signal.signal(signal.SIGINT, signal.SIG_IGN)  # the caller stops it
                 os.close(answers_in)
                 os.dup2(2, 1)  # nothing it prints may reach the caller's standard output
                 with os.fdopen(answers_out, "wb") as out:
@@ -64,17 +67,21 @@ class ForkedCall(Generic[T]):
         return self._pid is not None
 
     def result(self) -> T:
-        """The function's return value, or its exception raised here; once only."""
+        """The function's return value (see the module docs); call it once."""
         pid, answers = self._pid, self._answers
-        self._pid = self._answers = None
         if pid is None or answers is None:
             return self._fn(*self._args)
-        with os.fdopen(answers, "rb") as stream:
-            data = stream.read()
-        _, status = os.waitpid(pid, 0)
         try:
-            ok, value = pickle.loads(data)
-        except Exception as exc:  # no answer: the child died, or its result did not pickle
+            data = _read_all(answers)
+            _, status = os.waitpid(pid, 0)
+        except BaseException:  # interrupted: the child is stopped, not left running
+            self.close()
+            raise
+        self._pid, self._answers = None, None
+        os.close(answers)
+        try:
+            value = pickle.loads(data)
+        except Exception as exc:  # no answer: it raised, died, or its result did not pickle
             log.debug(
                 "%s: no answer from its child (%s, exit status %s); running it here",
                 _name(self._fn),
@@ -82,9 +89,7 @@ class ForkedCall(Generic[T]):
                 status,
             )
             return self._fn(*self._args)
-        if ok:
-            return value  # type: ignore[no-any-return]
-        raise value
+        return value  # type: ignore[no-any-return]
 
     def close(self) -> None:
         """Stop the child if it still runs (its result is lost)."""
@@ -111,16 +116,19 @@ def can_fork() -> bool:
 
 
 def _outcome(fn: Callable[..., Any], args: tuple[Any, ...]) -> bytes:
-    """``fn(*args)`` pickled as ``(True, value)`` or ``(False, exception)``; empty when it does
-    not pickle (the caller then runs ``fn`` itself, as it does when unpickling fails)."""
+    """``fn(*args)`` pickled; empty when it raises or its value does not pickle (the caller
+    then runs ``fn`` itself, and an error is raised there as it would be)."""
     try:
-        outcome: tuple[bool, Any] = (True, fn(*args))
-    except Exception as exc:
-        outcome = (False, exc)
-    try:
-        return pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+        return pickle.dumps(fn(*args), protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:
         return b""
+
+
+def _read_all(fd: int) -> bytes:
+    chunks: list[bytes] = []
+    while chunk := os.read(fd, 1 << 20):
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _name(fn: Callable[..., Any]) -> str:

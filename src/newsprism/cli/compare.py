@@ -90,9 +90,17 @@ def compare_command(
 
 
 def _read_inputs(paths: list[str], settings: Settings) -> FileInputs:
+    """:func:`~newsprism.compare.story.read_inputs`, then the cleaning workers (``workers``
+    above 1) are stopped: a forked child ends without Python's exit hooks, which stop them."""
     from newsprism.compare.story import read_inputs
 
-    return read_inputs(paths, settings)
+    try:
+        return read_inputs(paths, settings)
+    finally:
+        if settings.workers > 1:
+            from newsprism.clean.parallel import shutdown_workers
+
+            shutdown_workers()
 
 
 def _analyze_beside(articles: Sequence[Article]) -> list[ArticleAnalysis]:

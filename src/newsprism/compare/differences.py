@@ -485,12 +485,51 @@ def _dates_apart(a: Unit, b: Unit) -> tuple[TimeExpr, TimeExpr] | None:
     return da[0], db[0]
 
 
+#: Main verbs of a state, or of a change in a figure: a figure stated with one may be measured
+#: again later ("27 ships were waiting", "the toll rose to 35"); one stated with an event verb
+#: ("sank with 27 passengers aboard") belongs to that one event.
+_STATE_VERBS = frozenset(
+    {
+        "be",
+        "remain",
+        "stay",
+        "stand",
+        "wait",
+        "total",
+        "number",
+        "reach",
+        "rise",
+        "climb",
+        "grow",
+        "increase",
+        "fall",
+        "drop",
+        "decline",
+        "jump",
+        "top",
+        "exceed",
+        "hit",
+    }
+)
+_PROGRESSIVE = re.compile(r"\b(?:is|are|was|were|been|being)\s+(?:still\s+)?[a-z]+ing\b", re.I)
+
+
+def _measures_a_state(u: Unit) -> bool:
+    """Whether the unit gives a figure of a state or a change (see :data:`_STATE_VERBS`), or
+    in the progressive ("were waiting")."""
+    predicate = (u.claim.predicate or "").lower() if u.claim is not None else ""
+    return predicate in _STATE_VERBS or bool(_PROGRESSIVE.search(u.text))
+
+
 def _at_different_times(differences: list[Difference], a: Unit, b: Unit) -> list[Difference]:
-    """Figures given for different dates ("27 ships waited on Tuesday" / "35 ships waited on
-    Wednesday") can both be true: the two may measure one thing at two moments. Such a pair's
-    figure conflicts, and its date conflict, are graded unclear."""
+    """Figures of a state given for different dates ("27 ships were waiting on Tuesday" / "35
+    ships were waiting on Wednesday") can both be true: the two may measure one thing at two
+    moments. Such a pair's figure conflicts, and its date conflict, are graded unclear. Figures
+    of one event ("sank on 3 March with 27 passengers" / "on 4 March with 35") still conflict,
+    as do their dates."""
     figures = [d for d in differences if d.kind in ("number", "duration") and d.grade == "conflict"]
-    apart = _dates_apart(a, b) if figures else None
+    state = bool(figures) and _measures_a_state(a) and _measures_a_state(b)
+    apart = _dates_apart(a, b) if state else None
     if apart is None:
         return differences
     ta, tb = apart

@@ -344,10 +344,13 @@ def compare_articles(
     units = build_units(articles, analyses, nlp)
     # the encoder runs in another thread (or the helper process) while this one parses the
     # claims for the timeline's dates
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="compare-encode") as pool:
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="compare-encode")
+    try:
         encoding = pool.submit(_encode, units)
         dates_ahead = date_claims(units, nlp=nlp)
         vectors = encoding.result()
+    finally:
+        pool.shutdown(wait=False)  # done, or interrupted: not waited for
     scores = score_matrix(units, vectors, day)
     alignment = align(units, scores) if len(articles) > 1 else Alignment([], {}, [])
 

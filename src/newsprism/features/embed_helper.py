@@ -87,6 +87,7 @@ class EncoderHelper:
         if pid == 0:  # the helper: never returns into the caller's code
             status = 1
             try:
+                signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the caller stops it
                 os.close(requests_out)
                 os.close(answers_in)
                 os.dup2(2, 1)  # nothing it prints may reach the caller's standard output

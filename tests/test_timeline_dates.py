@@ -154,7 +154,7 @@ def test_dates_computed_ahead_are_used_for_the_same_units_only(
     assert len(parses) == 1  # dated once, ahead
 
     def other_units(units: Any, **kwargs: Any) -> ClaimDates:
-        return ClaimDates(frozenset({-1}), {})
+        return ClaimDates(frozenset({-1}), True, {})
 
     monkeypatch.setattr(story_module, "date_claims", other_units)
     parses.clear()
@@ -162,7 +162,13 @@ def test_dates_computed_ahead_are_used_for_the_same_units_only(
     assert len(parses) == 1
 
     def no_dates(units: Any, **kwargs: Any) -> ClaimDates:
-        return ClaimDates(date_claims(units, **kwargs).units, {})
+        return ClaimDates(date_claims(units, **kwargs).units, True, {})
 
     monkeypatch.setattr(story_module, "date_claims", no_dates)
     assert timeline() == []  # the same units: the dates given are used
+
+    def unparsed(units: Any, **kwargs: Any) -> ClaimDates:
+        return ClaimDates(date_claims(units, **kwargs).units, False, {})
+
+    monkeypatch.setattr(story_module, "date_claims", unparsed)
+    assert timeline() == expected  # dated without the parser: dated again, with it

@@ -232,6 +232,7 @@ class ClaimDates:
 
     units: frozenset[int]
     """Indexes of the units that date claims (see :func:`_dating_units`)."""
+    parse: bool
     dates: dict[ClaimKey, _Date]
 
 
@@ -242,7 +243,7 @@ def _dating_units(units: Iterable[Unit]) -> frozenset[int]:
 
 def date_claims(units: Sequence[Unit], *, nlp: Any | None = None, parse: bool = True) -> ClaimDates:
     """The dates of the units' claims, for :func:`build_timeline` (``ahead=``)."""
-    return ClaimDates(_dating_units(units), claim_dates(units, nlp=nlp, parse=parse))
+    return ClaimDates(_dating_units(units), parse, claim_dates(units, nlp=nlp, parse=parse))
 
 
 class _Groups:
@@ -275,11 +276,11 @@ def build_timeline(
 ) -> list[TimelineEvent]:
     """Dated events, oldest first. ``nlp``: the spaCy pipeline (loaded when not given);
     ``parse=False`` dates a claim by any time expression of its own clause; ``ahead``: the
-    claims' dates computed ahead by :func:`date_claims` (with the same ``parse``), used when
-    they cover exactly the units of the facts."""
+    claims' dates computed ahead by :func:`date_claims`, used when they were computed with the
+    same ``parse`` for exactly the units of the facts."""
     story = date_range(story_date) if story_date else None
     units = [u for f in facts if not f.headline for u in members_of.get(f.id, ())]
-    if ahead is not None and ahead.units == _dating_units(units):
+    if ahead is not None and ahead.parse == parse and ahead.units == _dating_units(units):
         dates = ahead.dates
     else:
         dates = claim_dates(units, nlp=nlp, parse=parse)

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import hashlib
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -45,3 +48,18 @@ def require_gold() -> Path:
     if not GOLD.exists():
         pytest.skip(f"seed gold reading not present: {GOLD}")
     return GOLD
+
+
+def run_fresh(code: str, timeout: float = 240) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` (dedented) in a fresh interpreter, for what a test session cannot do
+    itself (forking needs a process running one thread; earlier tests leave threads behind).
+    The test fails on a non-zero exit, with the end of its standard error."""
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done

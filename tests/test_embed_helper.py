@@ -5,9 +5,6 @@ tests leave threads behind): the helper itself is tested in fresh interpreters."
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import textwrap
 import threading
 from pathlib import Path
 
@@ -15,7 +12,7 @@ import numpy as np
 import pytest
 
 from newsprism.features.embed import SentenceEncoder, get_encoder
-from tests.conftest import SEED_A, SEED_B
+from tests.conftest import SEED_A, SEED_B, run_fresh
 
 TEXTS = [
     "The central bank raised interest rates by half a point on Tuesday.",
@@ -26,24 +23,10 @@ TEXTS = [
 ]
 
 
-def _run_fresh(code: str) -> str:
-    """Run ``code`` in a fresh interpreter; its standard error (the test fails on a non-zero
-    exit)."""
-    done = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return done.stderr
-
-
 @pytest.mark.slow
 def test_helper_vectors_are_those_of_this_process_bit_for_bit(tmp_path: Path) -> None:
     out = tmp_path / "vectors.npz"
-    _run_fresh(
+    run_fresh(
         f"""
         import numpy as np
         from newsprism.features.embed import SentenceEncoder
@@ -72,7 +55,7 @@ def test_helper_vectors_are_those_of_this_process_bit_for_bit(tmp_path: Path) ->
 
 @pytest.mark.slow
 def test_a_helper_that_dies_is_replaced_by_a_local_load() -> None:
-    _run_fresh(
+    run_fresh(
         """
         import os, signal
         import numpy as np
@@ -101,7 +84,7 @@ def test_a_helper_that_cannot_load_falls_back_to_the_usual_error(tmp_path: Path)
             broken.encode(["x"])
         assert not broken._helper.alive
         """
-    _run_fresh(code)
+    run_fresh(code)
 
 
 def test_a_process_running_threads_loads_in_a_thread_instead() -> None:
@@ -124,7 +107,7 @@ def test_a_process_running_threads_loads_in_a_thread_instead() -> None:
 def test_compare_command_encodes_in_a_helper_and_leaves_no_process_behind() -> None:
     """``newsprism compare`` in a fresh interpreter: onnxruntime is never imported in it, and
     its helper has exited when it returns."""
-    err = _run_fresh(
+    err = run_fresh(
         f"""
         import atexit, sys
         from newsprism.features.embed import get_encoder
@@ -138,5 +121,5 @@ def test_compare_command_encodes_in_a_helper_and_leaves_no_process_behind() -> N
         atexit.register(check)  # runs after the helper is closed (atexit is last-in first-out)
         main()
         """
-    )
+    ).stderr
     assert "checked" in err

@@ -11,7 +11,6 @@ import json
 import os
 import subprocess
 import sys
-import textwrap
 import threading
 import time
 from pathlib import Path
@@ -19,23 +18,11 @@ from pathlib import Path
 import pytest
 
 from newsprism.forked import ForkedCall
-from tests.conftest import SEED_A, SEED_B
-
-
-def _run_fresh(code: str) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)],
-        capture_output=True,
-        text=True,
-        timeout=240,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return done
+from tests.conftest import SEED_A, SEED_B, run_fresh
 
 
 def test_a_child_returns_its_value_and_raises_its_error() -> None:
-    done = _run_fresh(
+    done = run_fresh(
         """
         import os, sys
         from newsprism.forked import ForkedCall
@@ -97,7 +84,7 @@ def test_a_child_returns_its_value_and_raises_its_error() -> None:
 
 
 def test_a_child_that_dies_or_cannot_answer_is_replaced_by_a_local_call() -> None:
-    _run_fresh(
+    run_fresh(
         """
         import os, signal, threading
         from newsprism.forked import ForkedCall
@@ -120,7 +107,7 @@ def test_a_child_that_dies_or_cannot_answer_is_replaced_by_a_local_call() -> Non
 def test_a_child_ignores_ctrl_c_and_an_interrupted_wait_stops_it() -> None:
     """SIGINT reaches the whole process group: the child goes on (its caller decides), and a
     caller interrupted while it waits stops the child instead of leaving it running."""
-    _run_fresh(
+    run_fresh(
         """
         import os, signal, time
         from newsprism.forked import ForkedCall
@@ -160,7 +147,7 @@ def test_a_child_ignores_ctrl_c_and_an_interrupted_wait_stops_it() -> None:
 
 
 def test_close_stops_a_running_child_and_leaves_no_process() -> None:
-    _run_fresh(
+    run_fresh(
         """
         import os, time
         from newsprism.forked import ForkedCall
@@ -204,7 +191,7 @@ def test_analyses_made_beside_a_child_equal_those_made_in_one_process(tmp_path: 
         "days, the port authority said.\n",
         encoding="utf-8",
     )
-    _run_fresh(
+    run_fresh(
         f"""
         from newsprism.analyze import load_analyzer
         from newsprism.cli.compare import _analyze_beside
@@ -229,7 +216,7 @@ def test_compare_command_reads_in_a_child_and_equals_the_library(tmp_path: Path)
     child (the cleaning modules are never imported in it), and its JSON is that of
     ``compare_files``."""
     out = tmp_path / "cli.json"
-    done = _run_fresh(
+    done = run_fresh(
         f"""
         import atexit, sys
         def check():
@@ -300,7 +287,7 @@ def test_compare_with_cleaning_workers_leaves_no_process_behind(tmp_path: Path) 
 
 
 def test_the_console_script_hides_its_objects_from_the_last_collection() -> None:
-    done = _run_fresh(
+    done = run_fresh(
         """
         import atexit, gc, sys
         sys.argv = ["newsprism", "--version"]

@@ -395,3 +395,22 @@ def test_an_unexpected_error_releases_the_story_lock(
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # raises when still held
         finally:
             os.close(fd)
+
+
+def test_a_run_that_stores_nothing_clears_a_killed_writer_s_journal(
+    new_target: Callable[[], str],
+) -> None:
+    """A writer killed after its last batch but before its normal end leaves its journal; the
+    re-run stores nothing (every article is there) and makes no story service, yet the store
+    must end as the uninterrupted run left it: without a journal (found by the kill test)."""
+    batches = _batches()
+    reference = new_target()
+    _run(reference, batches, finish=True)
+    target = new_target()
+    _run(target, batches, finish=False)  # killed before finish()
+    with open_store(target) as store:
+        assert len(store.story_journal()) == len(batches)
+        rerun = ingest_articles([a for b in batches for a in b], store, Settings(), analyze=False)
+        assert rerun.new == 0
+        assert store.story_journal() == []
+    assert _stored(target) == _stored(reference)

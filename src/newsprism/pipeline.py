@@ -171,13 +171,18 @@ def ingest_articles(
     settings = settings or Settings()
     report = IngestReport()
     # the story service is made at the first batch with a new article (a run that stores
-    # nothing neither loads the stories nor touches the story journal), finished when every
-    # batch went through, and closed (its story lock released) however the run ends
+    # nothing does not load the stories; it only clears a journal no live writer keeps),
+    # finished when every batch went through, and closed (its story lock released) however
+    # the run ends
     services: list[StoryService] = []
     try:
         _ingest_batches(items, store, settings, report, analyze, cluster, progress, services)
         for service in services:
             service.finish()
+        if cluster and not services:
+            from newsprism.stories import clear_left_journal
+
+            clear_left_journal(store)  # a killed run's, when no writer is live
     finally:
         for service in services:
             service.close()

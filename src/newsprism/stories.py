@@ -194,6 +194,29 @@ def story_lock(store: Store) -> Iterator[StoryLock]:
         lock.release()
 
 
+def clear_left_journal(store: Store) -> bool:
+    """Clear a story journal that no live writer keeps: one left by a writer that stopped
+    before its normal end (killed) when no other writer is live, as that writer's
+    :meth:`StoryService.finish` would have. For an ingest that stored nothing, and so made no
+    story service: the store then equals what the uninterrupted run left. Returns whether a
+    journal was cleared."""
+    if store.read_only or not store.story_journal():
+        return False
+    lock = StoryLock(store)
+    lock.join_writers()
+    lock.acquire()
+    try:
+        if not lock.alone():
+            return False
+        store.clear_story_journal()
+        lock.bump()
+        log.info("cleared the story journal of a writer that did not finish")
+        return True
+    finally:
+        lock.release()
+        lock.leave_writers()
+
+
 class StoryService:
     """Assigns stories to each new batch of articles (online: attach, open or merge).
 

@@ -86,6 +86,37 @@ def test_articles_are_paged(client: TestClient) -> None:
     assert client.get("/api/articles?limit=0").status_code == 422
 
 
+def test_stories_are_paged_in_the_api_and_the_list(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import newsprism.web.pages as pages
+
+    every = [s["id"] for s in client.get("/api/stories").json()]
+    assert len(every) == 2
+    assert [s["id"] for s in client.get("/api/stories?limit=1&offset=1").json()] == every[1:]
+    assert client.get("/api/stories?limit=0").status_code == 422
+    monkeypatch.setattr(pages, "STORIES_PER_PAGE", 1)
+    shown = []
+    for number in (1, 2):
+        html = client.get(f"/?since=2000-01-01&page={number}").text
+        ids = re.findall(r'class="story-link" href="/stories/([^"]+)"', html)
+        assert len(ids) == 1
+        shown += ids
+        assert f"Stories {number}–{number} of 2" in html
+        older = re.search(r'rel="next" href="([^"]+)"', html)
+        newer = re.search(r'rel="prev" href="([^"]+)"', html)
+        if number == 1:  # the filters are kept in the links
+            assert older and older.group(1) == "/?since=2000-01-01&amp;page=2"
+            assert newer is None
+        else:
+            assert newer and newer.group(1) == "/?since=2000-01-01&amp;page=1"
+            assert older is None
+    assert shown == every
+    beyond = client.get("/?page=3").text
+    assert "No story on this page" in beyond and 'href="/?page=1"' in beyond
+    assert client.get("/?page=0").status_code in (400, 422)
+
+
 @pytest.mark.slow
 def test_story_comparison_mirrors_show_and_is_cached(client: TestClient, seed_db: Path) -> None:
     story = seed_story_id(client)

@@ -84,13 +84,14 @@ def list_stories(
     entity: Annotated[
         str | None, Query(max_length=200, description="Only stories naming this entity.")
     ] = None,
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> list[dict[str, Any]]:
-    """Stories, the most recently active first (``newsprism stories --format json``)."""
+    """Stories, the most recently active first (``newsprism stories --format json``), a page
+    at a time."""
     service = context(request).service
-    return [
-        story_to_dict(s, service)
-        for s in service.stories(since=_iso(since), until=_iso(until), entity=entity)
-    ]
+    stories = service.stories(since=_iso(since), until=_iso(until), entity=entity)
+    return [story_to_dict(s, service) for s in stories[offset : offset + limit]]
 
 
 @router.get(

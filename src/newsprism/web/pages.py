@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
@@ -33,24 +34,42 @@ def _day(name: str, value: str | None) -> str | None:
         raise HTTPException(400, f"{name}: not a date ({forms}): {value[:40]!r}") from None
 
 
+#: Stories listed on one page of the stories list.
+STORIES_PER_PAGE = 100
+
+
 @router.get("/", response_class=HTMLResponse)
 def stories_page(
     request: Request,
     since: Annotated[str | None, Query(max_length=40)] = None,
     until: Annotated[str | None, Query(max_length=40)] = None,
     entity: Annotated[str | None, Query(max_length=200)] = None,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
 ) -> HTMLResponse:
     ctx = context(request)
     start, end = _day("since", since), _day("until", until)
     stories = ctx.service.stories(since=start, until=end, entity=entity)
-    rows = [(s, ctx.service.cached_summary(s)) for s in stories]
+    first = (page - 1) * STORIES_PER_PAGE
+    shown = stories[first : first + STORIES_PER_PAGE]
+    rows = [(s, ctx.service.cached_summary(s)) for s in shown]
+    filters = {"since": start or "", "until": end or "", "entity": (entity or "").strip()}
+
+    def page_link(number: int) -> str:
+        query = urlencode({**{k: v for k, v in filters.items() if v}, "page": number})
+        return f"/?{query}"
+
     return ctx.page(
         request,
         "stories.html",
         rows=rows,
-        since=start or "",
-        until=end or "",
-        entity=(entity or "").strip(),
+        total=len(stories),
+        first=first + 1,
+        previous=page_link(page - 1) if page > 1 else None,
+        next=page_link(page + 1) if first + STORIES_PER_PAGE < len(stories) else None,
+        first_page=page_link(1),
+        since=filters["since"],
+        until=filters["until"],
+        entity=filters["entity"],
     )
 
 

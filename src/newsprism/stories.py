@@ -166,6 +166,15 @@ class StoryLock:
         data = os.pread(self._fd, 32, 0).strip()
         return int(data) if data.isdigit() else 0
 
+    def clear_journal(self) -> bool:
+        """Clear the story journal unless another writer is live (its journal stays: it would
+        otherwise have to reload); call while held. Returns whether it was cleared."""
+        if not self.alone():
+            return False
+        self.store.clear_story_journal()
+        self.bump()
+        return True
+
     def bump(self) -> None:
         """Record a story write (SQLite: the counter in the lock file; call while held)."""
         if self._fd is not None:
@@ -206,15 +215,13 @@ def clear_left_journal(store: Store) -> bool:
     lock.join_writers()
     lock.acquire()
     try:
-        if not lock.alone():
-            return False
-        store.clear_story_journal()
-        lock.bump()
-        log.info("cleared the story journal of a writer that did not finish")
-        return True
+        cleared = lock.clear_journal()
     finally:
         lock.release()
         lock.leave_writers()
+    if cleared:
+        log.info("cleared the story journal of a writer that did not finish")
+    return cleared
 
 
 class StoryService:
@@ -436,11 +443,9 @@ class StoryService:
             return
         self._lock.acquire()
         try:
-            if not self._lock.alone():
+            if not self._lock.clear_journal():
                 log.info("another story writer is live: the story journal is kept")
                 return
-            self.store.clear_story_journal()
-            self._lock.bump()
             self._seen = self._lock.state()
             self._epoch, self._last_batch, self._stale = None, 0, True
         finally:

@@ -125,6 +125,28 @@ r["big_total"] = r["big_analyze"] + r["big_compare"]
 r["big_total_cpu"] = r["big_analyze_cpu"] + r["big_compare_cpu"]
 r["big_facts"] = len(bc.facts)
 r["big_shared"] = sum(f.status == "shared" for f in bc.facts)
+# a stored story: the seeds ingested into a throw-away SQLite store (stored sentence vectors
+# where the tree makes them), then `compare_stored_story` as `newsprism show` and the web run it
+import dataclasses, tempfile
+from newsprism.config import Settings
+from newsprism.pipeline import ingest
+from newsprism.store import open_store
+from newsprism.compare.story import compare_stored_story
+with tempfile.TemporaryDirectory() as tmp:
+    has_setting = "unit_vectors" in {{f.name for f in dataclasses.fields(Settings)}}
+    made = []
+    def fresh_ingest(vectors):
+        extra = {{"unit_vectors": vectors}} if has_setting else {{}}
+        settings = Settings(db=f"{{tmp}}/seeds{{len(made)}}.db", **extra)
+        made.append(settings.db)
+        with open_store(settings.db) as st:
+            ingest(SEEDS, st, settings)
+    med("ingest", lambda: fresh_ingest(True), n=3)
+    first = made[0]
+    med("ingest_off", lambda: fresh_ingest(False), n=3)
+    with open_store(first) as st:
+        sid = [s for s in st.stories() if len(s.article_ids) > 1][0].id
+        med("stored", lambda: compare_stored_story(st, sid))
 import resource
 r["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps(r))
@@ -167,7 +189,10 @@ _ROWS = [
     ("files_cached", "seeds, warm `compare_files`, same story again (vectors cached)"),
     ("articles", "seeds, warm `compare_articles` (analyses given), vectors not cached"),
     ("articles_cached", "seeds, warm `compare_articles`, same story again (vectors cached)"),
+    ("stored", "seeds, warm `compare_stored_story` (read from SQLite, stored vectors where made)"),
     ("analyze", "seeds, reference: `analyze_articles` alone (median of 3)"),
+    ("ingest", "seeds, reference: `ingest` into a new SQLite store (median of 3)"),
+    ("ingest_off", "the same, `unit_vectors = false` (median of 3)"),
     ("big_compare", "20-article story (ECB+ 13_ecb), `compare_articles`, not cached (median of 3)"),
     ("big_analyze", "20-article story, reference: `analyze_articles` alone (median of 3)"),
     ("big_total", "20-article story, analysis + compare"),

@@ -123,3 +123,41 @@ def test_compare_command_encodes_in_a_helper_and_leaves_no_process_behind() -> N
         """
     ).stderr
     assert "checked" in err
+
+
+@pytest.mark.slow
+def test_a_process_forked_after_encoding_encodes_alone() -> None:
+    """The stream threads and the helper belong to the process that started them: a process
+    forked later (a test harness, a server forking per request) starts its own threads instead
+    of waiting for ever on the inherited pool, and neither uses nor stops the parent's helper."""
+    run_fresh(
+        f"""
+        import os, signal
+        import numpy as np
+        from newsprism.features.embed import SentenceEncoder
+        texts = {TEXTS!r} * 8  # several batches: streams on the pool's threads
+        helped = SentenceEncoder(threads=2)
+        helped.preload(helper_process=True)  # forked while this process has one thread
+        assert helped._helper is not None
+        helped.encode(texts[:2])
+        local = SentenceEncoder(threads=2)
+        expected = local.encode(texts, batch_tokens=40)  # the pool's threads start here
+        pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                signal.alarm(60)  # a hang fails the test instead of blocking it
+                same = np.array_equal(local.encode(texts, batch_tokens=40), expected)
+                mine = helped.encode(texts[:2])
+                helped.close_helper()  # not this process's helper: left running
+                code = 0 if same and helped.loaded and mine.shape == (2, 384) else 2
+            finally:
+                os._exit(code)
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0, status
+        assert helped._helper.alive  # the child did not stop it
+        assert not helped.loaded  # this process still encodes through its helper
+        assert np.array_equal(helped.encode(texts[:2]), expected[:2])
+        helped.close_helper()
+        """
+    )

@@ -43,6 +43,11 @@ class Settings:
     window_days: int = _setting(
         7, "Story clustering: how far apart (days) two articles of one story may be published."
     )
+    unit_vectors: bool = _setting(
+        True,
+        "Ingest: store the sentence vectors of the articles of stories with two or more "
+        "articles, so that comparing a stored story does not encode them again.",
+    )
     workers: int = _setting(
         1,
         "Processes the local runner uses for cleaning and analysis (1: all in this process; "

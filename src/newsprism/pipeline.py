@@ -8,7 +8,7 @@ already stored and finishes the job.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -35,6 +35,8 @@ class IngestReport:
     failed: list[Failure] = field(default_factory=list)
     new_ids: list[str] = field(default_factory=list)
     stories_touched: set[str] = field(default_factory=set)
+    unit_vectors: int = 0
+    """Articles whose sentence vectors were stored (see ``newsprism.compare.vectors``)."""
 
     @property
     def ok(self) -> bool:
@@ -205,6 +207,7 @@ def _ingest_batches(
 
     seen_in_run: set[str] = set()
     stories: StoryService | None = None
+    vectors_wanted = settings.unit_vectors and analyze and cluster
     with Analyzer(settings.workers) if analyze else nullcontext() as analyzer:
         for batch in _batches(items, settings.batch_size):
             fresh: list[Article] = []
@@ -233,8 +236,19 @@ def _ingest_batches(
                 stories = _story_service(store, settings)
                 services.append(stories)
             update = stories.add(to_store) if stories else None
+            vectors: list[tuple[str, str, bytes]] = []
+            if vectors_wanted and stories and update and update.assignments:
+                made = {a.id: (a, an) for a, an in zip(fresh, analyses, strict=True)}
+                try:
+                    vectors = _unit_vectors(store, stories, update, made)
+                except NewsprismError as exc:
+                    log.warning("sentence vectors not stored (%s); comparisons will encode", exc)
+                    vectors_wanted = False
+                except BaseException:
+                    stories.rollback()
+                    raise
             try:
-                result = store.write_batch(to_store, update)
+                result = store.write_batch(to_store, update, vectors)
             except StoreUnavailableError:
                 if stories:
                     stories.rollback()
@@ -252,10 +266,41 @@ def _ingest_batches(
             report.new += len(result.new)
             report.duplicate += len(result.duplicate)
             report.new_ids.extend(result.new)
+            report.unit_vectors += len(vectors)
             if update:
                 report.stories_touched.update(update.assignments.values())
             if progress:
                 progress("stored", len(result.new))
+
+
+def _unit_vectors(
+    store: Store,
+    stories: StoryService,
+    update: StoryUpdate,
+    made: Mapping[str, tuple[Article, ArticleAnalysis | None]],
+) -> list[tuple[str, str, bytes]]:
+    """Unit-vector records to store with a batch: for the analysed articles of the stories the
+    batch changed that now have two articles or more, and no vectors of the current encoder yet
+    (the batch's own, in ``made``, and earlier ones, read from the store). Written in the
+    batch's transaction, so a re-run after a crash stores exactly what one run would."""
+    from newsprism.compare.vectors import article_vectors, vectors_name
+
+    members = stories.members(set(update.assignments.values()))
+    wanted = [a for ids in members.values() if len(ids) > 1 for a in sorted(ids)]
+    name = vectors_name()
+    have = store.unit_vector_encoders(wanted)
+    articles: list[Article] = []
+    analyses: list[ArticleAnalysis] = []
+    for article_id in wanted:
+        if have.get(article_id) == name:
+            continue
+        article, analysis = made.get(article_id, (None, None))
+        if article is None:
+            article, analysis = store.get_article(article_id), store.get_analysis(article_id)
+        if article is not None and analysis is not None:
+            articles.append(article)
+            analyses.append(analysis)
+    return [(r.article_id, r.name, r.data) for r in article_vectors(articles, analyses)]
 
 
 def where_of_article(article: Article) -> str:
@@ -270,4 +315,5 @@ def _story_service(store: Store, settings: Settings) -> StoryService:
 
 
 if TYPE_CHECKING:
+    from newsprism.store import StoryUpdate
     from newsprism.stories import StoryService

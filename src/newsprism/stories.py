@@ -43,7 +43,7 @@ import contextlib
 import fcntl
 import logging
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -411,6 +411,17 @@ class StoryService:
             events=events,
             journal=journal,
         )
+
+    def members(self, story_ids: Iterable[str]) -> dict[str, list[str]]:
+        """The articles of each of ``story_ids`` with the last update applied (stored or not
+        yet), in no particular order."""
+        wanted = set(story_ids)
+        assigned = self._pending[0] if self._pending is not None else self._assigned
+        out: dict[str, list[str]] = {s: [] for s in wanted}
+        for article_id, story_id in assigned.items():
+            if story_id in wanted:
+                out[story_id].append(article_id)
+        return out
 
     def commit(self, result: BatchResult | None = None) -> None:
         """The last update was stored (``result``: what ``write_batch`` returned)."""

@@ -173,6 +173,7 @@ def ingest_command(
                     "duplicate": report.duplicate,
                     "failed": [{"where": f.where, "reason": f.reason} for f in report.failed],
                     "stories_touched": len(report.stories_touched),
+                    "unit_vectors": report.unit_vectors,
                     "db": settings.db,
                 },
                 indent=2,

@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
@@ -34,6 +34,7 @@ from newsprism.compare.framing import act_differences, article_framing, tone_dif
 from newsprism.compare.model import ArticleInfo, Comparison, Difference
 from newsprism.compare.timeline import build_timeline, date_claims
 from newsprism.compare.units import Unit, build_units
+from newsprism.compare.vectors import read_vectors, text_key
 from newsprism.config import Settings
 from newsprism.errors import NewsprismError
 from newsprism.models import Article, ArticleAnalysis, Failure, Quote, Story
@@ -186,16 +187,25 @@ def clear_caches() -> None:
     claim_cut_cache.clear()
 
 
-def _encode(units: Sequence[Unit]) -> np.ndarray:
-    """Sentence vectors of the units that are aligned (headlines and list frames get zeros)."""
+def encodable(units: Sequence[Unit]) -> list[int]:
+    """Indexes of the units that get sentence vectors (headlines and list frames do not)."""
+    return [i for i, u in enumerate(units) if not u.headline and u.kind != "frame"]
+
+
+def _encode(units: Sequence[Unit], stored: Mapping[bytes, np.ndarray] | None = None) -> np.ndarray:
+    """Sentence vectors of the units that are aligned (headlines and list frames get zeros):
+    from this process's cache, else from ``stored`` (by text key, see
+    :mod:`newsprism.compare.vectors`), else encoded now."""
     out = np.zeros((len(units), 384), dtype=np.float32)
-    wanted = [i for i, u in enumerate(units) if not u.headline and u.kind != "frame"]
+    wanted = encodable(units)
     if not wanted:
         return out
     texts = embedding_texts(units)
     missing: list[int] = []
     for i in wanted:
         hit = vector_cache.get(texts[i])
+        if hit is None and stored:
+            hit = stored.get(text_key(texts[i]))
         if hit is None:
             missing.append(i)
         else:
@@ -226,7 +236,8 @@ def _preload_encoder() -> None:
         log.debug("sentence encoder not preloaded: %s", exc)
 
 
-def _nlp() -> Any:
+def nlp_or_none() -> Any:
+    """The spaCy pipeline, or None (logged) when it cannot load."""
     try:
         from newsprism.analyze.nlp import get_nlp
 
@@ -320,8 +331,11 @@ def compare_articles(
     analyses: Sequence[ArticleAnalysis] | None = None,
     *,
     origins: Mapping[str, str] | None = None,
+    stored_vectors: Mapping[bytes, np.ndarray] | None = None,
 ) -> Comparison:
-    """Compare the articles of one story (see the module docs)."""
+    """Compare the articles of one story (see the module docs). ``stored_vectors``: sentence vectors
+    already made, by text key (stored ones, see :mod:`newsprism.compare.vectors`); units not
+    among them are encoded."""
     articles = list(articles)
     if articles:
         _preload_encoder()
@@ -340,13 +354,13 @@ def compare_articles(
     order = {a.id: i for i, a in enumerate(articles)}
     labels = article_labels(articles)
 
-    nlp = _nlp() if articles else None
+    nlp = nlp_or_none() if articles else None
     units = build_units(articles, analyses, nlp)
     # the encoder runs in another thread (or the helper process) while this one parses the
     # claims for the timeline's dates
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="compare-encode")
     try:
-        encoding = pool.submit(_encode, units)
+        encoding = pool.submit(_encode, units, stored_vectors)
         dates_ahead = date_claims(units, nlp=nlp)
         vectors = encoding.result()
     finally:
@@ -516,6 +530,8 @@ class StoredStory:
     articles: list[Article]
     analyses: list[ArticleAnalysis]
     origins: dict[str, str]
+    vectors: dict[bytes, np.ndarray] = field(default_factory=dict)
+    """Stored sentence vectors of the articles' units, by text key."""
 
 
 def find_story(store: Store, story_id: str) -> Story:
@@ -539,11 +555,14 @@ def load_stored_story(store: Store, story: Story) -> StoredStory:
     made = iter(analyze_cached(missing)) if missing else iter(())
     analyses = [an if an is not None else next(made) for an in stored]
     origins = {a: members[0] for members in story.origins for a in members}
-    return StoredStory(story, articles, analyses, origins)
+    vectors = read_vectors(store.unit_vectors_of([a.id for a in articles]))
+    return StoredStory(story, articles, analyses, origins, vectors)
 
 
 def compare_stored_story(store: Store, story_id: str) -> tuple[Comparison, StoredStory]:
     """The comparison of a stored story (an id prefix is enough), as ``newsprism show`` makes it."""
     loaded = load_stored_story(store, find_story(store, story_id))
-    comparison = compare_articles(loaded.articles, loaded.analyses, origins=loaded.origins)
+    comparison = compare_articles(
+        loaded.articles, loaded.analyses, origins=loaded.origins, stored_vectors=loaded.vectors
+    )
     return comparison, loaded

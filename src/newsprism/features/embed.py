@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import atexit
 import logging
+import os
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -126,14 +127,18 @@ class SentenceEncoder:
         self._preload_lock = threading.Lock()
         self._helper: EncoderHelper | None = None
         self._executor: ThreadPoolExecutor | None = None
+        self._executor_pid = 0
 
     def _pool(self) -> ThreadPoolExecutor:
-        """Threads for the streams beyond the caller's own (see :func:`_streams`)."""
+        """Threads for the streams beyond the caller's own (see :func:`_streams`). A process
+        forked after they started has none of them: it starts its own (waiting on the
+        inherited pool would wait for ever)."""
         with self._lock:
-            if self._executor is None:
+            if self._executor is None or self._executor_pid != os.getpid():
                 self._executor = ThreadPoolExecutor(
                     max_workers=max(1, self._threads - 1), thread_name_prefix="minilm-stream"
                 )
+                self._executor_pid = os.getpid()
             return self._executor
 
     def _load(self) -> tuple[Any, Any]:

@@ -98,6 +98,9 @@ class EncoderHelper:
         os.close(requests_in)
         os.close(answers_out)
         self._pid: int | None = pid
+        self._owner = os.getpid()
+        """The process that started the helper: a process forked from it later must not use
+        the helper's pipes (their answers would interleave) nor stop it."""
         self._requests: IO[bytes] = os.fdopen(requests_out, "wb")
         self._answers: IO[bytes] = os.fdopen(answers_in, "rb")
 
@@ -112,7 +115,7 @@ class EncoderHelper:
         from newsprism.features.embed import DIM
 
         with self._lock:
-            if self._pid is None:
+            if self._pid is None or os.getpid() != self._owner:
                 return None
             try:
                 if not self._ready:
@@ -136,7 +139,8 @@ class EncoderHelper:
         """Stop the helper: closing its input ends it (one still loading is killed); waits for
         it to exit, so its resource use is counted as this process's child's."""
         with self._lock:
-            self._stop()
+            if os.getpid() == self._owner:
+                self._stop()
 
     def _stop(self) -> None:
         pid, self._pid = self._pid, None

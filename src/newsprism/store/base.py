@@ -52,10 +52,15 @@ class Store(Protocol):
     # ------------------------------------------------------------------ writing
 
     def write_batch(
-        self, items: Sequence[StoredItem], stories: StoryUpdate | None = None
+        self,
+        items: Sequence[StoredItem],
+        stories: StoryUpdate | None = None,
+        vectors: Sequence[tuple[str, str, bytes]] = (),
     ) -> BatchResult:
-        """Store articles (new or duplicate by id), their analyses, features and the batch's
-        story changes in one transaction; raises ``StoreError`` and stores nothing on failure."""
+        """Store articles (new or duplicate by id), their analyses, features, the batch's story
+        changes and unit-vector records ``(article id, encoder, BLOB)`` (see
+        ``newsprism.compare.vectors``; any stored article's, replacing its earlier one) in one
+        transaction; raises ``StoreError`` and stores nothing on failure."""
         ...
 
     def clear_story_journal(self) -> None:
@@ -92,6 +97,14 @@ class Store(Protocol):
 
     def features_of(self, article_ids: Sequence[str]) -> dict[str, tuple[str, bytes]]:
         """article id → ``(version, features)`` for those of ``article_ids`` that have them."""
+        ...
+
+    def unit_vectors_of(self, article_ids: Sequence[str]) -> dict[str, tuple[str, bytes]]:
+        """article id → ``(encoder, vectors)`` for those of ``article_ids`` that have them."""
+        ...
+
+    def unit_vector_encoders(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """article id → the encoder of its stored unit vectors, for those that have some."""
         ...
 
     def story_assignments(self) -> dict[str, tuple[str, str]]:

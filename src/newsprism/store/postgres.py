@@ -191,9 +191,15 @@ class PostgresStore:
     # ------------------------------------------------------------------ writing
 
     def write_batch(
-        self, items: Sequence[StoredItem], stories: StoryUpdate | None = None
+        self,
+        items: Sequence[StoredItem],
+        stories: StoryUpdate | None = None,
+        vectors: Sequence[tuple[str, str, bytes]] = (),
     ) -> BatchResult:
-        """Store a batch in one transaction: all of it, or (on any error) none of it."""
+        """Store a batch in one transaction: all of it, or (on any error) none of it.
+        ``vectors``: ``(article id, encoder, BLOB)`` unit-vector records (see
+        ``newsprism.compare.vectors``), replacing earlier ones; those of articles not stored
+        are skipped."""
         if self.read_only:
             raise StoreError(f"{self.where}: store opened read-only")
         result = BatchResult()
@@ -218,6 +224,14 @@ class PostgresStore:
                         "VALUES (%s, %s, %s) ON CONFLICT (article_id) DO UPDATE SET "
                         "version = excluded.version, data = excluded.data",
                         features,
+                    )
+                if vectors:
+                    cur.executemany(
+                        "INSERT INTO unit_vectors (article_id, encoder, data) "
+                        "SELECT id, %s, %s FROM articles WHERE id = %s "
+                        "ON CONFLICT (article_id) DO UPDATE SET "
+                        "encoder = excluded.encoder, data = excluded.data",
+                        [(encoder, data, article_id) for article_id, encoder, data in vectors],
                     )
                 if stories is not None:
                     cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", (_LOCK_SPACE, _STORY_LOCK))
@@ -448,6 +462,24 @@ class PostgresStore:
                 (list(article_ids),),
             ).fetchall()
         return {r[0]: (r[1], bytes(r[2])) for r in rows}
+
+    def unit_vectors_of(self, article_ids: Sequence[str]) -> dict[str, tuple[str, bytes]]:
+        """article id → ``(encoder, vectors)`` for those of ``article_ids`` that have them."""
+        with self._guard("cannot read"):
+            rows = self.conn.execute(
+                "SELECT article_id, encoder, data FROM unit_vectors WHERE article_id = ANY(%s)",
+                (list(article_ids),),
+            ).fetchall()
+        return {r[0]: (r[1], bytes(r[2])) for r in rows}
+
+    def unit_vector_encoders(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """article id → the encoder of its stored unit vectors, for those that have some."""
+        with self._guard("cannot read"):
+            rows = self.conn.execute(
+                "SELECT article_id, encoder FROM unit_vectors WHERE article_id = ANY(%s)",
+                (list(article_ids),),
+            ).fetchall()
+        return {r[0]: r[1] for r in rows}
 
     def story_assignments(self) -> dict[str, tuple[str, str]]:
         """article id → (story id, origin id)."""

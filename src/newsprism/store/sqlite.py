@@ -207,9 +207,15 @@ class SQLiteStore:
     # ------------------------------------------------------------------ writing
 
     def write_batch(
-        self, items: Sequence[StoredItem], stories: StoryUpdate | None = None
+        self,
+        items: Sequence[StoredItem],
+        stories: StoryUpdate | None = None,
+        vectors: Sequence[tuple[str, str, bytes]] = (),
     ) -> BatchResult:
-        """Store a batch in one transaction: all of it, or (on any error) none of it."""
+        """Store a batch in one transaction: all of it, or (on any error) none of it.
+        ``vectors``: ``(article id, encoder, BLOB)`` unit-vector records (see
+        ``newsprism.compare.vectors``), replacing earlier ones; those of articles not stored
+        are skipped."""
         result = BatchResult()
         if self.read_only:
             raise StoreError(f"{self.path}: store opened read-only")
@@ -231,6 +237,14 @@ class SQLiteStore:
                         "version = excluded.version, data = excluded.data",
                         (item.article.id, item.features_version or "", item.features),
                     )
+            if vectors:
+                self.conn.executemany(
+                    "INSERT INTO unit_vectors (article_id, encoder, data) "
+                    "SELECT id, ?, ? FROM articles WHERE id = ? "
+                    "ON CONFLICT (article_id) DO UPDATE SET "
+                    "encoder = excluded.encoder, data = excluded.data",
+                    [(encoder, data, article_id) for article_id, encoder, data in vectors],
+                )
             if stories is not None:
                 self._apply_stories(stories)
                 result.journal = self._journal(stories.journal)
@@ -448,6 +462,34 @@ class SQLiteStore:
                 chunk,
             )
             out.update((r[0], (r[1], bytes(r[2]))) for r in rows)
+        return out
+
+    def unit_vectors_of(self, article_ids: Sequence[str]) -> dict[str, tuple[str, bytes]]:
+        """article id → ``(encoder, vectors)`` for those of ``article_ids`` that have them."""
+        out: dict[str, tuple[str, bytes]] = {}
+        ids = list(article_ids)
+        for start in range(0, len(ids), _MAX_SQL_PARAMS):
+            chunk = ids[start : start + _MAX_SQL_PARAMS]
+            rows = self.conn.execute(
+                "SELECT article_id, encoder, data FROM unit_vectors "
+                f"WHERE article_id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+            out.update((r[0], (r[1], bytes(r[2]))) for r in rows)
+        return out
+
+    def unit_vector_encoders(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """article id → the encoder of its stored unit vectors, for those that have some."""
+        out: dict[str, str] = {}
+        ids = list(article_ids)
+        for start in range(0, len(ids), _MAX_SQL_PARAMS):
+            chunk = ids[start : start + _MAX_SQL_PARAMS]
+            rows = self.conn.execute(
+                "SELECT article_id, encoder FROM unit_vectors "
+                f"WHERE article_id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+            out.update((r[0], r[1]) for r in rows)
         return out
 
     def story_assignments(self) -> dict[str, tuple[str, str]]:

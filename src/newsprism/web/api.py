@@ -213,4 +213,5 @@ def stored(result: UploadResult) -> dict[str, Any] | None:
         "duplicate": report.duplicate,
         "failed": [{"where": f.where, "reason": f.reason} for f in report.failed],
         "stories_touched": len(report.stories_touched),
+        "unit_vectors": report.unit_vectors,
     }

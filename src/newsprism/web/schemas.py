@@ -215,6 +215,8 @@ class IngestOut(_Out):
     duplicate: int
     failed: list[FailureOut]
     stories_touched: int
+    unit_vectors: int = 0
+    """Articles whose sentence vectors were stored (for faster story comparisons)."""
 
 
 class CompareOut(_Out):

@@ -221,7 +221,12 @@ class StoreService:
                 hit = self._cache.get(key)
             if hit is not None:
                 return hit
-            comparison = compare_articles(loaded.articles, loaded.analyses, origins=loaded.origins)
+            comparison = compare_articles(
+                loaded.articles,
+                loaded.analyses,
+                origins=loaded.origins,
+                stored_vectors=loaded.vectors,
+            )
         articles, analyses = loaded.articles, loaded.analyses
         made = ComparedStory(comparison, articles, analyses, story)
         with self._cache_lock:

@@ -147,6 +147,8 @@ with tempfile.TemporaryDirectory() as tmp:
     with open_store(first) as st:
         sid = [s for s in st.stories() if len(s.article_ids) > 1][0].id
         med("stored", lambda: compare_stored_story(st, sid))
+        kept = getattr(st, "unit_vectors_of", lambda ids: {{}})([a for s in st.stories() for a in s.article_ids])
+        r["stored_kib"] = sum(len(blob) for _, blob in kept.values()) / 1024
 import resource
 r["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps(r))
@@ -259,7 +261,8 @@ def bench_speed(baseline: Path | None, rounds: int) -> list[str]:
     lines += [
         "",
         f"Seeds: {cur['seed_units']:.0f} units in shared and single facts. 20-article story: "
-        f"{cur['big_facts']:.0f} facts, {cur['big_shared']:.0f} shared. Peak memory of the "
+        f"{cur['big_facts']:.0f} facts, {cur['big_shared']:.0f} shared. Stored sentence vectors "
+        f"of the seeds: {cur['stored_kib']:.0f} KiB (float32). Peak memory of the "
         f"warm child: {cur['peak_mib']:.0f} MiB (current tree). Ratio columns: median over "
         "rounds of current/baseline within a round (below 1: faster).",
         "",

@@ -161,3 +161,41 @@ def test_a_process_forked_after_encoding_encodes_alone() -> None:
         helped.close_helper()
         """
     )
+
+
+@pytest.mark.slow
+def test_a_process_forked_while_a_thread_holds_the_encoders_locks_does_not_hang() -> None:
+    """Forked while another thread is inside the helper's ``encode`` (holding its lock) and the
+    encoder loads in a preload thread (holding the encoder's): the child encodes by itself."""
+    run_fresh(
+        f"""
+        import os, signal, threading, time
+        import numpy as np
+        from newsprism.features.embed import SentenceEncoder
+        texts = {TEXTS!r} * 80
+        helped = SentenceEncoder(threads=2)
+        helped.preload(helper_process=True)
+        busy = threading.Thread(target=lambda: helped.encode(texts))
+        busy.start()
+        time.sleep(0.2)
+        assert helped._helper._lock.locked()
+        loading = SentenceEncoder(threads=2)
+        loading._lock.acquire()  # as a preload thread does for the whole load
+        pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                signal.alarm(60)
+                a = helped.encode(texts[:2])
+                helped.close_helper()
+                b = loading.encode(texts[:2])
+                code = 0 if np.array_equal(a, b) else 2
+            finally:
+                os._exit(code)
+        _, status = os.waitpid(pid, 0)
+        loading._lock.release()
+        busy.join()
+        assert os.waitstatus_to_exitcode(status) == 0, status
+        helped.close_helper()
+        """
+    )

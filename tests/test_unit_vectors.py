@@ -206,3 +206,43 @@ def test_the_web_service_compares_a_stored_story_from_its_stored_vectors(
     compared = StoreService(settings.db, settings).compare_story(story_id)
     assert len(encoded) <= 3, encoded
     assert _json(compared.comparison) == _json(with_stored)
+
+
+@pytest.mark.slow
+def test_a_store_made_before_the_vectors_compares_read_only(target: str) -> None:
+    """Opened read-only (``show``, the web UI), a store is not migrated: a store made before
+    the ``unit_vectors`` table compares its stories as before, encoding every unit."""
+    settings = Settings(db=target)
+    with open_store(target) as store:
+        ingest([str(SEED_A), str(SEED_B)], store, settings)
+        story_id = _pair_story(store)
+        expected, _ = compare_stored_story(store, story_id)
+        conn: Any = store.conn  # type: ignore[attr-defined]
+        conn.execute("DROP TABLE unit_vectors")
+        conn.execute("DELETE FROM _migrations WHERE name = '0005_unit_vectors'")
+        if hasattr(conn, "commit"):
+            conn.commit()
+    story_mod.clear_caches()
+    with open_store(target, read_only=True) as old:
+        assert "0005_unit_vectors" not in old.applied_migrations()
+        assert old.unit_vectors_of([]) == {} and old.unit_vector_encoders(["x"]) == {}
+        comparison, loaded = compare_stored_story(old, story_id)
+    assert loaded.vectors == {}
+    assert _json(comparison) == _json(expected)
+
+
+@pytest.mark.slow
+def test_an_encoder_failure_stores_the_articles_without_vectors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> list[uv.ArticleVectors]:
+        raise RuntimeError("onnxruntime: session failed")
+
+    monkeypatch.setattr(uv, "article_vectors", broken)
+    settings = Settings(db=str(tmp_path / "no-encoder.db"))
+    with open_store(settings.db) as store, caplog.at_level(logging.WARNING):
+        report = ingest([str(SEED_A), str(SEED_B)], store, settings)
+        assert report.ok and report.new == 2 and report.unit_vectors == 0
+        assert "sentence vectors not stored (onnxruntime: session failed)" in caplog.text
+        assert store.unit_vectors_of(report.new_ids) == {}
+        assert len(store.stories()) == 1

@@ -241,7 +241,7 @@ def _ingest_batches(
                 made = {a.id: (a, an) for a, an in zip(fresh, analyses, strict=True)}
                 try:
                     vectors = _unit_vectors(store, stories, update, made)
-                except NewsprismError as exc:
+                except Exception as exc:  # a cache: never worth failing the ingest for
                     log.warning("sentence vectors not stored (%s); comparisons will encode", exc)
                     vectors_wanted = False
                 except BaseException:

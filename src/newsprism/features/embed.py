@@ -26,6 +26,7 @@ import atexit
 import logging
 import os
 import threading
+import weakref
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -127,18 +128,26 @@ class SentenceEncoder:
         self._preload_lock = threading.Lock()
         self._helper: EncoderHelper | None = None
         self._executor: ThreadPoolExecutor | None = None
-        self._executor_pid = 0
+        if hasattr(os, "register_at_fork"):
+            me = weakref.ref(self)
+            os.register_at_fork(after_in_child=lambda: _after_fork_in_child(me))
+
+    def _forget_threads(self) -> None:
+        """In a forked child: the parent's threads (stream pool, preload) do not exist here,
+        and a lock one of them held stays held for ever; start afresh (the loaded session, if
+        any, is kept; the parent's helper process is not used, see ``EncoderHelper``)."""
+        self._lock = threading.Lock()
+        self._preload_lock = threading.Lock()
+        self._executor = None
+        self._preloading = None
 
     def _pool(self) -> ThreadPoolExecutor:
-        """Threads for the streams beyond the caller's own (see :func:`_streams`). A process
-        forked after they started has none of them: it starts its own (waiting on the
-        inherited pool would wait for ever)."""
+        """Threads for the streams beyond the caller's own (see :func:`_streams`)."""
         with self._lock:
-            if self._executor is None or self._executor_pid != os.getpid():
+            if self._executor is None:
                 self._executor = ThreadPoolExecutor(
                     max_workers=max(1, self._threads - 1), thread_name_prefix="minilm-stream"
                 )
-                self._executor_pid = os.getpid()
             return self._executor
 
     def _load(self) -> tuple[Any, Any]:
@@ -349,6 +358,12 @@ class SentenceEncoder:
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
         unit: np.ndarray = (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
         return unit
+
+
+def _after_fork_in_child(ref: weakref.ReferenceType[SentenceEncoder]) -> None:
+    encoder = ref()
+    if encoder is not None:
+        encoder._forget_threads()
 
 
 def _batches(ids: Sequence[np.ndarray], most: int, tokens: int) -> list[list[int]]:

@@ -114,8 +114,10 @@ class EncoderHelper:
         stopped, and every later call returns None at once)."""
         from newsprism.features.embed import DIM
 
+        if os.getpid() != self._owner:
+            return None  # checked first: a lock held at the fork stays held in the child
         with self._lock:
-            if self._pid is None or os.getpid() != self._owner:
+            if self._pid is None:
                 return None
             try:
                 if not self._ready:
@@ -138,9 +140,10 @@ class EncoderHelper:
     def close(self) -> None:
         """Stop the helper: closing its input ends it (one still loading is killed); waits for
         it to exit, so its resource use is counted as this process's child's."""
+        if os.getpid() != self._owner:
+            return
         with self._lock:
-            if os.getpid() == self._owner:
-                self._stop()
+            self._stop()
 
     def _stop(self) -> None:
         pid, self._pid = self._pid, None

@@ -463,8 +463,17 @@ class PostgresStore:
             ).fetchall()
         return {r[0]: (r[1], bytes(r[2])) for r in rows}
 
+    def _has_unit_vectors(self) -> bool:
+        """Whether the table exists: a store opened read-only is not migrated, and one made
+        before migration 0005 has no stored vectors (they are a cache: none is no error)."""
+        with self._guard("cannot read"):
+            row = self.conn.execute("SELECT to_regclass('unit_vectors')").fetchone()
+        return row is not None and row[0] is not None
+
     def unit_vectors_of(self, article_ids: Sequence[str]) -> dict[str, tuple[str, bytes]]:
         """article id → ``(encoder, vectors)`` for those of ``article_ids`` that have them."""
+        if not self._has_unit_vectors():
+            return {}
         with self._guard("cannot read"):
             rows = self.conn.execute(
                 "SELECT article_id, encoder, data FROM unit_vectors WHERE article_id = ANY(%s)",
@@ -474,6 +483,8 @@ class PostgresStore:
 
     def unit_vector_encoders(self, article_ids: Sequence[str]) -> dict[str, str]:
         """article id → the encoder of its stored unit vectors, for those that have some."""
+        if not self._has_unit_vectors():
+            return {}
         with self._guard("cannot read"):
             rows = self.conn.execute(
                 "SELECT article_id, encoder FROM unit_vectors WHERE article_id = ANY(%s)",

@@ -464,10 +464,18 @@ class SQLiteStore:
             out.update((r[0], (r[1], bytes(r[2]))) for r in rows)
         return out
 
+    def _has_unit_vectors(self) -> bool:
+        """Whether the table exists: a store opened read-only is not migrated, and one made
+        before migration 0005 has no stored vectors (they are a cache: none is no error)."""
+        row = self.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'unit_vectors'"
+        ).fetchone()
+        return row is not None
+
     def unit_vectors_of(self, article_ids: Sequence[str]) -> dict[str, tuple[str, bytes]]:
         """article id → ``(encoder, vectors)`` for those of ``article_ids`` that have them."""
         out: dict[str, tuple[str, bytes]] = {}
-        ids = list(article_ids)
+        ids = list(article_ids) if self._has_unit_vectors() else []
         for start in range(0, len(ids), _MAX_SQL_PARAMS):
             chunk = ids[start : start + _MAX_SQL_PARAMS]
             rows = self.conn.execute(
@@ -481,7 +489,7 @@ class SQLiteStore:
     def unit_vector_encoders(self, article_ids: Sequence[str]) -> dict[str, str]:
         """article id → the encoder of its stored unit vectors, for those that have some."""
         out: dict[str, str] = {}
-        ids = list(article_ids)
+        ids = list(article_ids) if self._has_unit_vectors() else []
         for start in range(0, len(ids), _MAX_SQL_PARAMS):
             chunk = ids[start : start + _MAX_SQL_PARAMS]
             rows = self.conn.execute(

@@ -246,3 +246,22 @@ def test_an_encoder_failure_stores_the_articles_without_vectors(
         assert "sentence vectors not stored (onnxruntime: session failed)" in caplog.text
         assert store.unit_vectors_of(report.new_ids) == {}
         assert len(store.stories()) == 1
+
+
+def test_lookups_of_many_ids_are_chunked_and_complete(target: str) -> None:
+    from newsprism.store import StoredItem
+    from tests.conftest import make_article
+
+    articles = [make_article(f"Report number {i} on the harbour works.") for i in range(3)]
+    blob = uv.pack(["a fact"], np.ones((1, uv.DIMENSIONS), np.float32))
+    with open_store(target) as store:
+        store.write_batch(
+            [StoredItem(a) for a in articles], None, [(a.id, "enc.v1", blob) for a in articles]
+        )
+        many = [f"missing-{i}" for i in range(1200)]
+        many[10:10] = [articles[0].id]
+        many[700:700] = [articles[1].id]
+        many.append(articles[2].id)
+        assert store.unit_vector_encoders(many) == {a.id: "enc.v1" for a in articles}
+        assert set(store.unit_vectors_of(many)) == {a.id for a in articles}
+        assert store.features_of(many) == {}

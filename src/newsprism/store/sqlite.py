@@ -265,13 +265,7 @@ class SQLiteStore:
         """Insert the articles not stored yet (one ``executemany``); for each, whether it is
         new (False: its id is already stored, or came earlier in ``articles``)."""
         ids = list({a.id: None for a in articles})
-        stored: set[str] = set()
-        for start in range(0, len(ids), _MAX_SQL_PARAMS):
-            chunk = ids[start : start + _MAX_SQL_PARAMS]
-            rows = self.conn.execute(
-                f"SELECT id FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk
-            )
-            stored.update(r[0] for r in rows)
+        stored = {r[0] for r in self._rows_in("SELECT id FROM articles WHERE id IN ({})", ids)}
         now = _now()
         new: list[bool] = []
         fresh: list[tuple[Any, ...]] = []
@@ -450,19 +444,17 @@ class SQLiteStore:
         for row in rows:
             yield row[0], row[1], bytes(row[2]), row[3]
 
-    def features_of(self, article_ids: Sequence[str]) -> dict[str, tuple[str, bytes]]:
-        """article id → ``(version, features)`` for those of ``article_ids`` that have them."""
-        out: dict[str, tuple[str, bytes]] = {}
-        ids = list(article_ids)
+    def _rows_in(self, sql: str, ids: Sequence[str]) -> Iterator[Any]:
+        """The rows of ``sql`` (its ``{}`` is the ``IN`` list) over all ``ids``, queried in
+        chunks of at most ``_MAX_SQL_PARAMS`` parameters."""
         for start in range(0, len(ids), _MAX_SQL_PARAMS):
             chunk = ids[start : start + _MAX_SQL_PARAMS]
-            rows = self.conn.execute(
-                "SELECT article_id, version, data FROM article_features "
-                f"WHERE article_id IN ({','.join('?' * len(chunk))})",
-                chunk,
-            )
-            out.update((r[0], (r[1], bytes(r[2]))) for r in rows)
-        return out
+            yield from self.conn.execute(sql.format(",".join("?" * len(chunk))), chunk)
+
+    def features_of(self, article_ids: Sequence[str]) -> dict[str, tuple[str, bytes]]:
+        """article id → ``(version, features)`` for those of ``article_ids`` that have them."""
+        sql = "SELECT article_id, version, data FROM article_features WHERE article_id IN ({})"
+        return {r[0]: (r[1], bytes(r[2])) for r in self._rows_in(sql, list(article_ids))}
 
     def _has_unit_vectors(self) -> bool:
         """Whether the table exists: a store opened read-only is not migrated, and one made
@@ -474,31 +466,15 @@ class SQLiteStore:
 
     def unit_vectors_of(self, article_ids: Sequence[str]) -> dict[str, tuple[str, bytes]]:
         """article id → ``(encoder, vectors)`` for those of ``article_ids`` that have them."""
-        out: dict[str, tuple[str, bytes]] = {}
         ids = list(article_ids) if self._has_unit_vectors() else []
-        for start in range(0, len(ids), _MAX_SQL_PARAMS):
-            chunk = ids[start : start + _MAX_SQL_PARAMS]
-            rows = self.conn.execute(
-                "SELECT article_id, encoder, data FROM unit_vectors "
-                f"WHERE article_id IN ({','.join('?' * len(chunk))})",
-                chunk,
-            )
-            out.update((r[0], (r[1], bytes(r[2]))) for r in rows)
-        return out
+        sql = "SELECT article_id, encoder, data FROM unit_vectors WHERE article_id IN ({})"
+        return {r[0]: (r[1], bytes(r[2])) for r in self._rows_in(sql, ids)}
 
     def unit_vector_encoders(self, article_ids: Sequence[str]) -> dict[str, str]:
         """article id → the encoder of its stored unit vectors, for those that have some."""
-        out: dict[str, str] = {}
         ids = list(article_ids) if self._has_unit_vectors() else []
-        for start in range(0, len(ids), _MAX_SQL_PARAMS):
-            chunk = ids[start : start + _MAX_SQL_PARAMS]
-            rows = self.conn.execute(
-                "SELECT article_id, encoder FROM unit_vectors "
-                f"WHERE article_id IN ({','.join('?' * len(chunk))})",
-                chunk,
-            )
-            out.update((r[0], r[1]) for r in rows)
-        return out
+        sql = "SELECT article_id, encoder FROM unit_vectors WHERE article_id IN ({})"
+        return {r[0]: r[1] for r in self._rows_in(sql, ids)}
 
     def story_assignments(self) -> dict[str, tuple[str, str]]:
         """article id → (story id, origin id)."""

@@ -19,7 +19,7 @@ from newsprism.compare import vectors as uv
 from newsprism.compare.story import compare_articles, compare_stored_story, load_stored_story
 from newsprism.config import Settings
 from newsprism.features import embed
-from newsprism.pipeline import ingest
+from newsprism.pipeline import IngestReport, ingest
 from newsprism.store import Store, open_store
 from tests.conftest import SEED_A, SEED_B
 
@@ -56,6 +56,12 @@ def encoded(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
 def _pair_story(store: Store) -> str:
     (found,) = [s for s in store.stories() if len(s.article_ids) > 1]
     return found.id
+
+
+def _ingest_seeds(store: Store, settings: Settings) -> tuple[IngestReport, str]:
+    """Ingest the two seed articles; the report and the id of their (one) story."""
+    report = ingest([str(SEED_A), str(SEED_B)], store, settings)
+    return report, _pair_story(store)
 
 
 def _json(comparison: Any) -> str:
@@ -117,9 +123,8 @@ def test_read_vectors_skips_other_encoders_and_broken_records(
 def test_ingest_stores_vectors_that_stored_comparisons_use(target: str, encoded: list[str]) -> None:
     settings = Settings(db=target)
     with open_store(target) as store:
-        report = ingest([str(SEED_A), str(SEED_B)], store, settings)
+        report, story_id = _ingest_seeds(store, settings)
         assert report.unit_vectors == 2
-        story_id = _pair_story(store)
         loaded = load_stored_story(store, story_mod.find_story(store, story_id))
         ids = [a.id for a in loaded.articles]
         records = store.unit_vectors_of(ids)
@@ -175,8 +180,7 @@ def test_a_broken_stored_record_is_ignored_and_the_story_still_compares(
 ) -> None:
     settings = Settings(db=str(tmp_path / "broken.db"))
     with open_store(settings.db) as store:
-        report = ingest([str(SEED_A), str(SEED_B)], store, settings)
-        story_id = _pair_story(store)
+        report, story_id = _ingest_seeds(store, settings)
         first = report.new_ids[0]
         name, blob = store.unit_vectors_of([first])[first]
         store.write_batch([], None, [(first, name, blob[:100]), ("no-such-article", name, blob)])
@@ -198,8 +202,7 @@ def test_the_web_service_compares_a_stored_story_from_its_stored_vectors(
 
     settings = Settings(db=str(tmp_path / "web.db"))
     with open_store(settings.db) as store:
-        ingest([str(SEED_A), str(SEED_B)], store, settings)
-        story_id = _pair_story(store)
+        _, story_id = _ingest_seeds(store, settings)
         with_stored, _ = compare_stored_story(store, story_id)
     story_mod.clear_caches()
     del encoded[:]
@@ -214,8 +217,7 @@ def test_a_store_made_before_the_vectors_compares_read_only(target: str) -> None
     the ``unit_vectors`` table compares its stories as before, encoding every unit."""
     settings = Settings(db=target)
     with open_store(target) as store:
-        ingest([str(SEED_A), str(SEED_B)], store, settings)
-        story_id = _pair_story(store)
+        _, story_id = _ingest_seeds(store, settings)
         expected, _ = compare_stored_story(store, story_id)
         conn: Any = store.conn  # type: ignore[attr-defined]
         conn.execute("DROP TABLE unit_vectors")

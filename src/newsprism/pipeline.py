@@ -8,7 +8,7 @@ already stored and finishes the job.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -236,7 +236,7 @@ def _ingest_batches(
                 stories = _story_service(store, settings)
                 services.append(stories)
             update = stories.add(to_store) if stories else None
-            vectors: list[tuple[str, str, bytes]] = []
+            vectors: Sequence[tuple[str, str, bytes]] = ()
             if vectors_wanted and stories and update and update.assignments:
                 made = {a.id: (a, an) for a, an in zip(fresh, analyses, strict=True)}
                 try:
@@ -278,7 +278,7 @@ def _unit_vectors(
     stories: StoryService,
     update: StoryUpdate,
     made: Mapping[str, tuple[Article, ArticleAnalysis | None]],
-) -> list[tuple[str, str, bytes]]:
+) -> Sequence[tuple[str, str, bytes]]:
     """Unit-vector records to store with a batch: for the analysed articles of the stories the
     batch changed that now have two articles or more, and no vectors of the current encoder yet
     (the batch's own, in ``made``, and earlier ones, read from the store). Written in the
@@ -300,7 +300,7 @@ def _unit_vectors(
         if article is not None and analysis is not None:
             articles.append(article)
             analyses.append(analysis)
-    return [(r.article_id, r.name, r.data) for r in article_vectors(articles, analyses)]
+    return article_vectors(articles, analyses)
 
 
 def where_of_article(article: Article) -> str:

@@ -21,7 +21,7 @@ import hashlib
 import logging
 import struct
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -75,9 +75,8 @@ def unpack(blob: bytes) -> dict[bytes, np.ndarray]:
     }
 
 
-@dataclass(slots=True, frozen=True)
-class ArticleVectors:
-    """The BLOB of one article's unit vectors, ready for the store."""
+class ArticleVectors(NamedTuple):
+    """One article's unit vectors, as the store writes them (``write_batch(vectors=…)``)."""
 
     article_id: str
     name: str

@@ -470,27 +470,23 @@ class PostgresStore:
             row = self.conn.execute("SELECT to_regclass('unit_vectors')").fetchone()
         return row is not None and row[0] is not None
 
-    def unit_vectors_of(self, article_ids: Sequence[str]) -> dict[str, tuple[str, bytes]]:
-        """article id → ``(encoder, vectors)`` for those of ``article_ids`` that have them."""
+    def _unit_vector_rows(self, columns: str, article_ids: Sequence[str]) -> list[Any]:
         if not self._has_unit_vectors():
-            return {}
+            return []
         with self._guard("cannot read"):
-            rows = self.conn.execute(
-                "SELECT article_id, encoder, data FROM unit_vectors WHERE article_id = ANY(%s)",
+            return self.conn.execute(
+                f"SELECT article_id, {columns} FROM unit_vectors WHERE article_id = ANY(%s)",
                 (list(article_ids),),
             ).fetchall()
+
+    def unit_vectors_of(self, article_ids: Sequence[str]) -> dict[str, tuple[str, bytes]]:
+        """article id → ``(encoder, vectors)`` for those of ``article_ids`` that have them."""
+        rows = self._unit_vector_rows("encoder, data", article_ids)
         return {r[0]: (r[1], bytes(r[2])) for r in rows}
 
     def unit_vector_encoders(self, article_ids: Sequence[str]) -> dict[str, str]:
         """article id → the encoder of its stored unit vectors, for those that have some."""
-        if not self._has_unit_vectors():
-            return {}
-        with self._guard("cannot read"):
-            rows = self.conn.execute(
-                "SELECT article_id, encoder FROM unit_vectors WHERE article_id = ANY(%s)",
-                (list(article_ids),),
-            ).fetchall()
-        return {r[0]: r[1] for r in rows}
+        return {r[0]: r[1] for r in self._unit_vector_rows("encoder", article_ids)}
 
     def story_assignments(self) -> dict[str, tuple[str, str]]:
         """article id → (story id, origin id)."""

@@ -464,17 +464,19 @@ class SQLiteStore:
         ).fetchone()
         return row is not None
 
+    def _unit_vector_rows(self, columns: str, article_ids: Sequence[str]) -> Iterator[Any]:
+        ids = list(article_ids) if self._has_unit_vectors() else []
+        sql = f"SELECT article_id, {columns} FROM unit_vectors WHERE article_id IN ({{}})"
+        return self._rows_in(sql, ids)
+
     def unit_vectors_of(self, article_ids: Sequence[str]) -> dict[str, tuple[str, bytes]]:
         """article id → ``(encoder, vectors)`` for those of ``article_ids`` that have them."""
-        ids = list(article_ids) if self._has_unit_vectors() else []
-        sql = "SELECT article_id, encoder, data FROM unit_vectors WHERE article_id IN ({})"
-        return {r[0]: (r[1], bytes(r[2])) for r in self._rows_in(sql, ids)}
+        rows = self._unit_vector_rows("encoder, data", article_ids)
+        return {r[0]: (r[1], bytes(r[2])) for r in rows}
 
     def unit_vector_encoders(self, article_ids: Sequence[str]) -> dict[str, str]:
         """article id → the encoder of its stored unit vectors, for those that have some."""
-        ids = list(article_ids) if self._has_unit_vectors() else []
-        sql = "SELECT article_id, encoder FROM unit_vectors WHERE article_id IN ({})"
-        return {r[0]: r[1] for r in self._rows_in(sql, ids)}
+        return {r[0]: r[1] for r in self._unit_vector_rows("encoder", article_ids)}
 
     def story_assignments(self) -> dict[str, tuple[str, str]]:
         """article id → (story id, origin id)."""

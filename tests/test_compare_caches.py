@@ -50,7 +50,8 @@ def test_a_repeated_comparison_reuses_the_caches_and_gives_the_same_result(
         len(compare_story.vector_cache),
         len(claim_cut_cache),
     )
-    assert analyses == 2 and vectors > 40 and cuts > 0
+    assert analyses == 2 and vectors > 40
+    assert cuts == 0  # cut on the analyses' own tags: the cut cache serves analyses without them
     hits_before = compare_story.analysis_cache.hits, compare_story.vector_cache.hits
     second = comparison_to_dict(compare_articles(seed_articles))
     assert second == first

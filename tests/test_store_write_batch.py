@@ -47,7 +47,8 @@ def test_json_columns_are_the_dataclass_fields(tmp_path: Path) -> None:
             strict=True,
         ):
             expected = [dataclasses.asdict(v) for v in values]
-            assert row[column] == json.dumps(expected, ensure_ascii=False)
+            # compact JSON (no spaces after separators), non-ASCII kept
+            assert row[column] == json.dumps(expected, ensure_ascii=False, separators=(",", ":"))
         assert json.loads(row["metadata"]) == article.metadata
         assert row["dateline_place"] == "London"
         assert store.get_article(article.id) == article

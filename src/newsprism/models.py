@@ -13,6 +13,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 SpanField = Literal["body", "title", "source"]
+#: One token of a parsed sentence: ``(start, end, tag)``, field offsets and Penn Treebank tag.
+TaggedToken = tuple[int, int, str]
 
 
 def to_dict(obj: Any) -> Any:
@@ -154,6 +156,10 @@ class Sentence:
     text: str
     field: SpanField = "body"
     is_heading: bool = False
+    tokens: tuple[TaggedToken, ...] = ()
+    """The sentence's tokens as the parser tagged them in context: ``(start, end, tag)`` with
+    field offsets and Penn Treebank tags (whitespace tokens included). Empty in analyses made
+    before they were kept (the compare stage then tags the claims again)."""
 
 
 @dataclass(slots=True, frozen=True)
@@ -250,6 +256,10 @@ class Claim:
     """Indexes into ``ArticleAnalysis.quantities``."""
     times: tuple[int, ...] = ()
     """Indexes into ``ArticleAnalysis.times``."""
+    time_ties: tuple[int | None, ...] = ()
+    """How each of ``times`` is tied to the claim's event, read from the parse in context (see
+    :mod:`newsprism.analyze.time_ties`): 0 its main verb, 1 that verb's subject, None another
+    word. Empty in analyses made before ties were kept (the compare stage parses the claim)."""
     attribution: str | None = None
     hedges: tuple[str, ...] = ()
     negated: bool = False

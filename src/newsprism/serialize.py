@@ -67,10 +67,13 @@ def _build(cls: type[T], data: dict[str, Any]) -> T:
             "entities",
             "quantities",
             "times",
+            "time_ties",
             "hedges",
             "aliases",
         }:
             kwargs[key] = tuple(value)
+        elif key == "tokens" and isinstance(value, list):
+            kwargs[key] = tuple(tuple(token) for token in value)
     return cls(**kwargs)
 
 

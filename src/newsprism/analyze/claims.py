@@ -25,6 +25,7 @@ from newsprism.analyze.lexicon import (
 )
 from newsprism.analyze.phrases import according_target, resolve_np, subject_of
 from newsprism.analyze.sentences import ParsedSentence
+from newsprism.analyze.time_ties import time_ties
 from newsprism.models import Claim, Quantity, Quote, TimeExpr
 
 _VERBAL = ("VERB", "AUX")
@@ -233,6 +234,13 @@ def _make(
     for mention in ctx.index.within(fld, start, end):
         if mention.entity not in keys:
             keys.append(mention.entity)
+    times = tuple(
+        i for i, t in enumerate(ctx.times) if t.field == fld and start <= t.start and t.end <= end
+    )
+    span = tokens[0].doc[tokens[0].i : tokens[-1].i + 1]
+    ties = time_ties(
+        span, [(ctx.times[i].start - ps.offset, ctx.times[i].end - ps.offset) for i in times]
+    )
     return Claim(
         id=claim_id(article_id, fld, start, end),
         sentence=ps.sentence.index,
@@ -247,11 +255,8 @@ def _make(
             for i, q in enumerate(ctx.quantities)
             if q.field == fld and start <= q.start and q.end <= end
         ),
-        times=tuple(
-            i
-            for i, t in enumerate(ctx.times)
-            if t.field == fld and start <= t.start and t.end <= end
-        ),
+        times=times,
+        time_ties=ties,
         attribution=attribution,
         hedges=_hedges(text, tokens, according),
         negated=_negated(head, tokens),

@@ -298,6 +298,11 @@ def sentences_of(
             text=piece,
             field=seg.field,
             is_heading=is_heading,
+            tokens=tuple(
+                (seg.start + tok.idx, seg.start + tok.idx + len(tok.text), tok.tag_)
+                for tok in sent
+                if start <= tok.idx and tok.idx + len(tok.text) <= end
+            ),
         )
         out.append(ParsedSentence(sentence=sentence, span=sent, offset=seg.start))
     return out

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from newsprism.compare.caches import LRUCache
+from newsprism.models import TaggedToken
 
 Role = Literal["clause", "item", "frame"]
 
@@ -51,12 +52,16 @@ def has_cue(text: str) -> bool:
 class _Tokens:
     """The tagged tokens of one text, with helpers over index ranges."""
 
-    def __init__(self, doc: Any) -> None:
-        self.text: list[str] = [t.text for t in doc]
-        self.lower: list[str] = [t.text.lower() for t in doc]
-        self.tag: list[str] = [t.tag_ for t in doc]
-        self.idx: list[int] = [t.idx for t in doc]
+    def __init__(self, text: list[str], tag: list[str], idx: list[int]) -> None:
+        self.text = text
+        self.lower: list[str] = [t.lower() for t in text]
+        self.tag = tag
+        self.idx = idx
         self.n = len(self.text)
+
+    @classmethod
+    def of_doc(cls, doc: Any) -> _Tokens:
+        return cls([t.text for t in doc], [t.tag_ for t in doc], [t.idx for t in doc])
 
     def start_char(self, i: int) -> int:
         return self.idx[i]
@@ -274,7 +279,26 @@ def _first_item(tk: _Tokens, seg: tuple[int, int]) -> tuple[int, int] | None:
 
 def cut(doc: Any) -> list[Piece]:
     """The clauses and list items of one tagged claim (offsets into the claim's text)."""
-    tk = _Tokens(doc)
+    return _cut(_Tokens.of_doc(doc))
+
+
+def cut_tagged(text: str, tokens: Sequence[TaggedToken], base: int) -> list[Piece]:
+    """:func:`cut` of ``text`` (which starts at offset ``base``) from tokens tagged elsewhere:
+    the analysis's tags of its sentence, in context (see ``Sentence.tokens``). A token that
+    runs past either end of the text is cut to it: a claim trimmed of its final full stop ends
+    inside ``Mo.`` or ``Md.``, and keeps ``Mo`` as the text alone tagged would."""
+    end = base + len(text)
+    kept = [(max(s, base), min(e, end), tag) for s, e, tag in tokens if s < end and base < e]
+    return _cut(
+        _Tokens(
+            [text[s - base : e - base] for s, e, _ in kept],
+            [tag for _, _, tag in kept],
+            [s - base for s, _, _ in kept],
+        )
+    )
+
+
+def _cut(tk: _Tokens) -> list[Piece]:
     if tk.n == 0:
         return []
     cuts = _clause_cuts(tk)

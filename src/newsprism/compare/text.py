@@ -3,6 +3,7 @@ a light stemmer, acronyms."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -49,8 +50,10 @@ _TOKEN = re.compile(r"[A-Za-z][A-Za-z']*|\d+(?:[.,]\d+)*")
 _ACRONYM = re.compile(r"\b[A-Z]{2,5}s?\b")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
-    """A light suffix stemmer (enough to match ``talks``/``talked``/``talking``)."""
+    """A light suffix stemmer (enough to match ``talks``/``talked``/``talking``); a word's stem
+    is remembered (stemming is most of the Python time of building a story's units)."""
     w = word.lower()
     if w.endswith("'s"):
         w = w[:-2]

@@ -4,10 +4,13 @@ the story's own coming events ("cuts start on July 1") are not background.
 
 An event is a claim dated by a time expression of its own clause: one inside the claim and not
 inside a smaller claim nested in it ("killed when the ferry hit … on Monday": Monday dates the
-``when`` clause). With the parser, the expression must also modify the claim's main verb, through
-prepositions, or through the object of "during"/"at"/"amid" ("met … during the November
-summit"), or the subject of the main verb ("the Monday collision left …"); a date that modifies
-another word ("warned X against meddling in the election in November") does not date the claim.
+``when`` clause). With the parse, the expression must also be tied to the claim's event (see
+:mod:`newsprism.analyze.time_ties`): modify its main verb, through prepositions, or through the
+object of "during"/"at"/"amid" ("met … during the November summit"), or the subject of the main
+verb ("the Monday collision left …"); a date that modifies another word ("warned X against
+meddling in the election in November") does not date the claim. The analysis keeps these ties
+(``Claim.time_ties``, read on the sentence's parse); a claim of an analysis without them is
+parsed again on its own.
 Each claim gets its most specific date; claims of one fact (across articles) or of one sentence
 on the same date are one event citing all of them.
 """
@@ -21,6 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from newsprism.analyze.time_ties import VERB, time_ties
 from newsprism.compare.align import BACKGROUND_DAYS
 from newsprism.compare.model import Citation, Fact, TimelineEvent
 from newsprism.compare.units import Unit
@@ -33,20 +37,7 @@ log = logging.getLogger(__name__)
 _CALENDAR = frozenset({"day", "week", "month", "quarter", "year", "season", "half"})
 #: Finer granularities first: a claim is dated by its most specific expression.
 _RANK = {"day": 0, "week": 1, "month": 2, "season": 3, "quarter": 3, "half": 4, "year": 5}
-#: Prepositions whose object dates the verb it hangs on ("during the November summit").
-_TEMPORAL_PREPS = frozenset({"during", "at", "amid", "amidst", "throughout"})
-_NOMINAL = frozenset({"NOUN", "PROPN", "PRON", "NUM"})
-#: How a time expression attaches before a noun ("the 2024 election", "Tuesday's call").
-_PRENOMINAL = frozenset({"compound", "nummod", "poss", "amod", "nmod"})
-#: Subordinators of a clause that shares its head's time.
-_WHEN = frozenset({"when", "as", "while"})
-_SUBJECTS = frozenset({"nsubj", "nsubjpass"})
-#: Links from a verb up to the main verb that keep it the same event ("is set to travel").
-_SAME_EVENT = frozenset({"xcomp", "conj", "aux", "auxpass"})
 _DAY_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}")
-
-#: How closely a time expression is tied to the claim's event (lower is closer).
-VERB, SUBJECT = 0, 1
 
 ClaimKey = tuple[str, SpanField, int, int]
 
@@ -85,17 +76,28 @@ def _key(u: Unit, claim: Claim) -> ClaimKey:
     return (u.article_id, claim.field, claim.start, claim.end)
 
 
-def _claim_times(
-    units: Iterable[Unit],
-) -> tuple[dict[ClaimKey, Claim], dict[ClaimKey, list[TimeExpr]], dict[ClaimKey, list[TimeExpr]]]:
-    """Each claim; the calendar time expressions inside it; those of them not inside a smaller
-    claim of the same article (its own)."""
+@dataclass(slots=True)
+class _ClaimTimes:
+    claims: dict[ClaimKey, Claim]
+    inner: dict[ClaimKey, list[TimeExpr]]
+    """The calendar time expressions inside each claim."""
+    own: dict[ClaimKey, list[TimeExpr]]
+    """Those of them not inside a smaller claim of the same article."""
+    ties: dict[ClaimKey, Mapping[int, int | None]]
+    """The analysis's ties of the claim's time expressions, by start (where it has them)."""
+
+
+def _claim_times(units: Iterable[Unit]) -> _ClaimTimes:
     claims: dict[ClaimKey, Claim] = {}
+    ties: dict[ClaimKey, Mapping[int, int | None]] = {}
     found: dict[tuple[str, SpanField], dict[int, TimeExpr]] = {}
     for u in units:
         if u.claim is None or u.headline:
             continue
-        claims[_key(u, u.claim)] = u.claim
+        key = _key(u, u.claim)
+        claims[key] = u.claim
+        if u.time_ties is not None:
+            ties[key] = u.time_ties
         bucket = found.setdefault((u.article_id, u.field), {})
         for t in u.times:
             if calendar_value(t) is not None:
@@ -114,76 +116,7 @@ def _claim_times(
             holders = [(a, b) for a, b in spans[(art, fld)] if a <= t.start < b]
             if min(holders, key=lambda x: (x[1] - x[0], -x[0])) == (s, e):
                 own.setdefault(k, []).append(t)
-    return claims, inner, own
-
-
-def _main_verbs(doc: Any) -> set[int]:
-    """Token indexes of the main verb of each parsed sentence and its same-event chain. A
-    clause parsed as a noun phrase ("The river bridge [reopened on Monday]": the verb as a
-    clause on the noun) has that verb as its main verb."""
-    roots: set[int] = set()
-    for tok in doc:
-        if tok.dep_ != "ROOT":
-            continue
-        roots.add(tok.i)
-        if tok.pos_ not in ("VERB", "AUX"):
-            roots.update(c.i for c in tok.children if c.dep_ == "acl" and c.pos_ == "VERB")
-    out: set[int] = set()
-    for tok in doc:
-        node, steps = tok, 0
-        while node.i not in roots and node.dep_ in _SAME_EVENT and steps < 8:
-            node, steps = node.head, steps + 1
-        if node.i in roots:
-            out.add(tok.i)
-    return out
-
-
-def _tie(doc: Any, start: int, end: int) -> int | None:
-    """How the time expression at characters [start, end) of ``doc`` is tied to the main
-    event: ``VERB``, ``SUBJECT`` or None (it modifies some other word).
-
-    A time after a noun ("a call on Tuesday", "their meeting last November") may belong to the
-    noun or to the verb above it (the parse cannot tell): one such noun is passed over. A time
-    before a noun ("the 2024 election", "Tuesday's call") belongs to the noun."""
-    inside = [t for t in doc if t.idx < end and start < t.idx + len(t.text)]
-    if not inside:
-        return None
-    ids = {t.i for t in inside}
-    main = _main_verbs(doc)
-    prev = next(t for t in inside if t.head.i not in ids or t.head.i == t.i)
-    passed = 0
-    for _ in range(len(doc)):
-        if prev.head.i == prev.i:
-            return VERB  # the expression is (part of) the root: a fragment
-        node = prev.head
-        prenominal = prev.i in ids and prev.dep_ in _PRENOMINAL
-        prev = node
-        if node.i in ids:
-            continue
-        if node.i in main and node.pos_ in ("VERB", "AUX"):
-            return VERB
-        if node.pos_ in ("VERB", "AUX"):
-            if node.dep_ == "advcl" and any(
-                c.lower_ in _WHEN and c.dep_ in ("advmod", "mark") for c in node.children
-            ):
-                continue  # "killed when the ferry hit … on Monday": the same time
-            return None  # a subordinate verb: not the claim's event
-        if node.dep_ == "ROOT":
-            return VERB  # a verbless fragment
-        if node.pos_ in _NOMINAL:
-            if node.dep_ in _SUBJECTS and node.head.i in main:
-                return SUBJECT
-            if node.dep_ == "pobj" and node.head.lower_ in _TEMPORAL_PREPS:
-                continue  # "during the November summit"
-            if prenominal:
-                return None
-            if node.pos_ == "PROPN" and node.dep_ == "pobj":
-                continue  # "in Munich in February": a place does not take a date
-            if passed == 0:
-                passed += 1
-                continue
-            return None
-    return None
+    return _ClaimTimes(claims, inner, own, ties)
 
 
 def _parser(nlp: Any | None) -> Any | None:
@@ -201,23 +134,37 @@ def _parser(nlp: Any | None) -> Any | None:
 def claim_dates(
     units: Sequence[Unit], *, nlp: Any | None = None, parse: bool = True
 ) -> dict[ClaimKey, _Date]:
-    """The date of each dated claim: its most specific time expression tied to its event."""
-    claims, inner, own = _claim_times(units)
-    parser = _parser(nlp) if parse and inner else None
-    times = inner if parser is not None else own
-    keys = list(times)
-    docs: list[Any] = [None] * len(keys)
-    if parser is not None:
-        docs = list(parser.pipe([claims[k].text for k in keys], disable=["ner"]))
+    """The date of each dated claim: its most specific time expression tied to its event
+    (see :mod:`newsprism.analyze.time_ties`): as the analysis tied it, else parsing the
+    claim's text (analyses made before ties were kept); with ``parse=False``, or without the
+    parser, every time expression of the claim's own clause dates it."""
+    found = _claim_times(units)
+    ties: dict[ClaimKey, Mapping[int, int | None]] = {}
+    if parse:
+        ties = {
+            k: found.ties[k]
+            for k in found.inner
+            if k in found.ties and all(t.start in found.ties[k] for t in found.inner[k])
+        }  # (a time running past the claim's end has no tie of the analysis's)
+        untied = [k for k in found.inner if k not in ties]
+        parser = _parser(nlp) if untied else None
+        if parser is not None:
+            docs = parser.pipe([found.claims[k].text for k in untied], disable=["ner"])
+            for k, doc in zip(untied, docs, strict=True):
+                base = found.claims[k].start
+                spans = [(t.start - base, t.end - base) for t in found.inner[k]]
+                tied = time_ties(doc[:], spans)
+                ties[k] = {t.start: tie for t, tie in zip(found.inner[k], tied, strict=True)}
     out: dict[ClaimKey, _Date] = {}
-    for k, doc in zip(keys, docs, strict=True):
-        base = claims[k].start
+    for k in found.inner:
+        claim_ties = ties.get(k)
+        times = found.inner[k] if claim_ties is not None else found.own.get(k, [])
         cands: list[_Date] = []
-        for t in times[k]:
+        for t in times:
             cv = calendar_value(t)
             if cv is None:
                 continue
-            tie = VERB if doc is None else _tie(doc, t.start - base, t.end - base)
+            tie = VERB if claim_ties is None else claim_ties.get(t.start)
             if tie is not None:
                 cands.append(_Date(cv[0], cv[1], tie, t.start))
         if cands:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from typing import Any, Literal
 
-from newsprism.compare.enumerations import Piece, cut_claims
+from newsprism.compare.enumerations import Piece, cut_claims, cut_tagged, has_cue
 from newsprism.compare.text import (
     REPORTING,
     SOURCE_WORDS,
@@ -31,6 +31,7 @@ from newsprism.models import (
     Quantity,
     Quote,
     SpanField,
+    TaggedToken,
     TimeExpr,
 )
 
@@ -74,6 +75,9 @@ class Unit:
     """The whole claim a list item or quote was cut from."""
     order: float = 0.0
     """Relative position in the article (0 = start)."""
+    time_ties: Mapping[int, int | None] | None = None
+    """How each time expression of the claim is tied to its event, by start (the analysis's
+    ``Claim.time_ties``); None when the analysis has none."""
     extra: dict[str, Any] = dc_field(default_factory=dict)
 
     @property
@@ -165,13 +169,23 @@ def build_units(
                 s, e = trim_span(text, start, end)
                 if s < e:
                     raw.append((ai, claim, s, e, kind, text))
-    # cut clauses and lists (only claims outside headlines, in one tagging pass)
+    # cut clauses and lists (only claims outside headlines): on the tags the analysis gave
+    # their sentences, else tagging the claims again (in one pass)
     texts = [r[5][r[2] : r[3]] for r in raw]
     cuttable = [i for i, r in enumerate(raw) if r[4] == "claim" and not _is_headline(r[1])]
     pieces: dict[int, list[Piece]] = {}
-    if nlp is not None and cuttable:
-        cut = cut_claims(nlp, [texts[i] for i in cuttable])
-        pieces = dict(zip(cuttable, cut, strict=True))
+    tagged = [_sentence_tokens(analysis) for analysis in analyses]
+    untagged: list[int] = []
+    for i in cuttable:
+        ai, claim, s, _, _, _ = raw[i]
+        tokens = tagged[ai].get(claim.sentence)
+        if not tokens:
+            untagged.append(i)
+        elif has_cue(texts[i]):
+            pieces[i] = cut_tagged(texts[i], tokens, s)
+    if nlp is not None and untagged:
+        cut = cut_claims(nlp, [texts[i] for i in untagged])
+        pieces.update(zip(untagged, cut, strict=True))
     units: list[Unit] = []
     for ri, (ai, claim, s, e, kind, text) in enumerate(raw):
         article, analysis = articles[ai], analyses[ai]
@@ -205,6 +219,10 @@ def build_units(
                 )
             )
     return units
+
+
+def _sentence_tokens(analysis: ArticleAnalysis) -> dict[int, tuple[TaggedToken, ...]]:
+    return {s.index: s.tokens for s in analysis.sentences if s.tokens}
 
 
 def _is_headline(claim: Claim) -> bool:
@@ -290,8 +308,20 @@ def _make_unit(
         stems=tuple(content_stems(text)),
         context=claim.text,
         order=(start / body_len) if fld == "body" else -0.01,
+        time_ties=_claim_ties(analysis, claim),
         extra=extra,
     )
+
+
+def _claim_ties(analysis: ArticleAnalysis, claim: Claim) -> dict[int, int | None] | None:
+    """The analysis's ties of the claim's time expressions, by start; None when it has none."""
+    if not claim.times or len(claim.time_ties) != len(claim.times):
+        return None
+    if any(i >= len(analysis.times) for i in claim.times):
+        return None
+    return {
+        analysis.times[i].start: tie for i, tie in zip(claim.times, claim.time_ties, strict=True)
+    }
 
 
 _LASTED = re.compile(

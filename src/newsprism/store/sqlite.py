@@ -628,7 +628,8 @@ def _article_row(a: Article, ingested_at: str) -> tuple[Any, ...]:
 
 
 def _json(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False)
+    """Compact JSON for a column (no spaces after separators: ~10% of a stored analysis)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def _article_from_row(row: sqlite3.Row) -> Article:

@@ -30,8 +30,8 @@ from newsprism.models import (
     Claim,
     Quantity,
     Quote,
+    Sentence,
     SpanField,
-    TaggedToken,
     TimeExpr,
 )
 
@@ -174,11 +174,12 @@ def build_units(
     texts = [r[5][r[2] : r[3]] for r in raw]
     cuttable = [i for i, r in enumerate(raw) if r[4] == "claim" and not _is_headline(r[1])]
     pieces: dict[int, list[Piece]] = {}
-    tagged = [_sentence_tokens(analysis) for analysis in analyses]
+    sentences = [{x.index: x for x in analysis.sentences} for analysis in analyses]
     untagged: list[int] = []
     for i in cuttable:
         ai, claim, s, _, _, _ = raw[i]
-        tokens = tagged[ai].get(claim.sentence)
+        sentence = sentences[ai].get(claim.sentence)
+        tokens = sentence.tokens if sentence is not None else ()
         if not tokens:
             untagged.append(i)
         elif has_cue(texts[i]):
@@ -189,6 +190,8 @@ def build_units(
     units: list[Unit] = []
     for ri, (ai, claim, s, e, kind, text) in enumerate(raw):
         article, analysis = articles[ai], analyses[ai]
+        sentence = sentences[ai].get(claim.sentence)
+        ties = _claim_ties(analysis, claim)
         entity_words = _entity_words(analysis, claim)
         parts = pieces.get(ri) or [Piece(0, e - s, "clause")]
         for p in parts:
@@ -215,14 +218,21 @@ def build_units(
                 continue  # "local officials said": who said the rest, not a fact
             units.append(
                 _make_unit(
-                    len(units), ai, article, analysis, claim, ps, pe, ptext, ukind, len(parts)
+                    len(units),
+                    ai,
+                    article,
+                    analysis,
+                    claim,
+                    sentence,
+                    ties,
+                    ps,
+                    pe,
+                    ptext,
+                    ukind,
+                    len(parts),
                 )
             )
     return units
-
-
-def _sentence_tokens(analysis: ArticleAnalysis) -> dict[int, tuple[TaggedToken, ...]]:
-    return {s.index: s.tokens for s in analysis.sentences if s.tokens}
 
 
 def _is_headline(claim: Claim) -> bool:
@@ -243,12 +253,15 @@ def _make_unit(
     article: Article,
     analysis: ArticleAnalysis,
     claim: Claim,
+    sentence: Sentence | None,
+    time_ties: Mapping[int, int | None] | None,
     start: int,
     end: int,
     text: str,
     kind: UnitKind,
     n_parts: int,
 ) -> Unit:
+    """``sentence``: the claim's sentence; ``time_ties``: :func:`_claim_ties` of the claim."""
     fld = claim.field
 
     def inside(s: int, e: int, f: str) -> bool:
@@ -269,7 +282,6 @@ def _make_unit(
     full = _text_of(article, fld)
     # the quantities of the rest of the sentence: a clause cut from "Twelve people died when the
     # ferry sank" states the event whose toll the other clause gives
-    sentence = next((x for x in analysis.sentences if x.index == claim.sentence), None)
     around: tuple[Quantity, ...] = ()
     if sentence is not None:
         around = tuple(
@@ -308,7 +320,7 @@ def _make_unit(
         stems=tuple(content_stems(text)),
         context=claim.text,
         order=(start / body_len) if fld == "body" else -0.01,
-        time_ties=_claim_ties(analysis, claim),
+        time_ties=time_ties,
         extra=extra,
     )
 
